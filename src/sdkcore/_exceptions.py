@@ -1,0 +1,217 @@
+"""Every error sdkcore raises, and the one place that redacts secrets.
+
+The tree::
+
+    SdkError
+    ├── SSEDecodeError             a malformed or oversized event stream / JSON Lines line
+    ├── BodyTooLargeError          a body over the client's ``max_body_size``
+    ├── StreamAlreadyConsumed      ``read()`` after the body was iterated
+    ├── MissingStreamClassError    ``stream=True`` without a stream class
+    └── APIError                   anything the API or the network did
+        ├── APIConnectionError     the request never got a complete response
+        │   └── APITimeoutError
+        ├── APIResponseValidationError  the body did not fit the declared type
+        └── APIStatusError         a 4xx/5xx answer; one subclass per status
+            ├── BadRequestError 400, AuthenticationError 401,
+            ├── PermissionDeniedError 403, NotFoundError 404, ConflictError 409,
+            ├── UnprocessableEntityError 422, RateLimitError 429
+            └── InternalServerError >= 500
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Final
+
+import httpx2
+
+from ._constants import DEFAULT_SECRET_HEADERS, REDACTED, REQUEST_ID_HEADER
+
+__all__ = [
+    "STATUS_ERRORS",
+    "APIConnectionError",
+    "APIError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "BodyTooLargeError",
+    "ConflictError",
+    "InternalServerError",
+    "MissingStreamClassError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "SSEDecodeError",
+    "SdkError",
+    "StreamAlreadyConsumed",
+    "UnprocessableEntityError",
+    "redact_headers",
+    "status_error_class",
+]
+
+
+def redact_headers(
+    headers: Mapping[str, str] | Iterable[tuple[str, str]],
+    secret: Iterable[str] = DEFAULT_SECRET_HEADERS,
+) -> dict[str, str]:
+    """Return a copy of ``headers`` with every secret value replaced by ``<redacted>``.
+
+    Names are compared case-insensitively. Every repr, log line and error message
+    in sdkcore that shows headers goes through this function.
+
+    >>> redact_headers({"Authorization": "Bearer sk-1", "Accept": "*/*"})
+    {'Authorization': '<redacted>', 'Accept': '*/*'}
+    """
+    lowered = {name.lower() for name in secret}
+    items = headers.items() if isinstance(headers, Mapping) else headers
+    return {name: REDACTED if name.lower() in lowered else value for name, value in items}
+
+
+class SdkError(Exception):
+    """Base class of every error sdkcore raises."""
+
+
+class SSEDecodeError(SdkError):
+    """An event stream or a JSON Lines body broke a limit or could not be decoded."""
+
+
+class BodyTooLargeError(SdkError):
+    """A response body grew past the client's ``max_body_size`` while being read."""
+
+
+class StreamAlreadyConsumed(SdkError):
+    """The body was already streamed through an iterator, so it cannot be read again.
+
+    Call ``read()`` (or ``parse()``) before iterating, or keep the chunks
+    yourself while iterating.
+    """
+
+
+class MissingStreamClassError(SdkError, TypeError):
+    """``stream=True`` was asked for, but no ``stream_cls`` and no client default exist."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The request asked for a stream but no stream class was given: pass "
+            "`stream_cls=Stream[YourChunk]` to the request or set `_default_stream_cls` "
+            "on the client."
+        )
+
+
+class APIError(SdkError):
+    """An error from the API or from the network under it.
+
+    ``body`` is the decoded JSON body when there was one, else its text, else ``None``.
+    """
+
+    message: str
+    request: httpx2.Request
+    body: object | None
+
+    def __init__(self, message: str, request: httpx2.Request, *, body: object | None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.request = request
+        self.body = body
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class APIResponseValidationError(APIError):
+    """The response did not match the type the call declared; ``body`` holds what came."""
+
+    response: httpx2.Response
+    status_code: int
+
+    def __init__(
+        self, response: httpx2.Response, body: object | None, *, message: str | None = None
+    ) -> None:
+        super().__init__(
+            message or "Data returned by API invalid for expected schema.",
+            response.request,
+            body=body,
+        )
+        self.response = response
+        self.status_code = response.status_code
+
+
+class APIStatusError(APIError):
+    """The API answered with a 4xx or 5xx status."""
+
+    response: httpx2.Response
+    status_code: int
+    request_id: str | None
+
+    def __init__(self, message: str, *, response: httpx2.Response, body: object | None) -> None:
+        super().__init__(message, response.request, body=body)
+        self.response = response
+        self.status_code = response.status_code
+        self.request_id = response.headers.get(REQUEST_ID_HEADER)
+
+
+class APIConnectionError(APIError):
+    """No complete response arrived: the connection failed, was cut or was refused."""
+
+    def __init__(self, *, message: str = "Connection error.", request: httpx2.Request) -> None:
+        super().__init__(message, request, body=None)
+
+
+class APITimeoutError(APIConnectionError):
+    """A connect, read, write, pool, deadline or stream idle timeout expired."""
+
+    def __init__(self, request: httpx2.Request, *, message: str = "Request timed out.") -> None:
+        super().__init__(message=message, request=request)
+
+
+class BadRequestError(APIStatusError):
+    """400 Bad Request."""
+
+
+class AuthenticationError(APIStatusError):
+    """401 Unauthorized."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403 Forbidden."""
+
+
+class NotFoundError(APIStatusError):
+    """404 Not Found."""
+
+
+class ConflictError(APIStatusError):
+    """409 Conflict."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """422 Unprocessable Entity."""
+
+
+class RateLimitError(APIStatusError):
+    """429 Too Many Requests."""
+
+
+class InternalServerError(APIStatusError):
+    """Any 5xx status."""
+
+
+#: The error class for each status that has its own; see ``status_error_class``.
+STATUS_ERRORS: Final[Mapping[int, type[APIStatusError]]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def status_error_class(status_code: int) -> type[APIStatusError]:
+    """The ``APIStatusError`` subclass for ``status_code`` (``InternalServerError`` for 5xx)."""
+    if status_code >= 500:
+        return InternalServerError
+    return STATUS_ERRORS.get(status_code, APIStatusError)
