@@ -144,6 +144,8 @@ class APIStatusError(APIError):
     response: httpx2.Response
     status_code: int
     request_id: str | None
+    #: The delay the server asked for when it was longer than the client waits.
+    retry_after: float | None = None
 
     def __init__(self, message: str, *, response: httpx2.Response, body: object | None) -> None:
         super().__init__(message, response.request, body=body)

@@ -1,0 +1,122 @@
+"""sdkcore: the runtime under typed Python HTTP API clients.
+
+Every public name is importable from here; the modules behind them are private.
+"""
+
+from ._binary import HttpxBinaryResponseContent as HttpxBinaryResponseContent
+from ._client import AsyncAPIClient as AsyncAPIClient
+from ._client import SyncAPIClient as SyncAPIClient
+from ._constants import OVERRIDE_CAST_TO_HEADER as OVERRIDE_CAST_TO_HEADER
+from ._constants import RAW_RESPONSE_HEADER as RAW_RESPONSE_HEADER
+from ._downloads import AsyncBinaryAPIResponse as AsyncBinaryAPIResponse
+from ._downloads import AsyncStreamedBinaryAPIResponse as AsyncStreamedBinaryAPIResponse
+from ._downloads import BinaryAPIResponse as BinaryAPIResponse
+from ._downloads import StreamedBinaryAPIResponse as StreamedBinaryAPIResponse
+from ._exceptions import APIConnectionError as APIConnectionError
+from ._exceptions import APIError as APIError
+from ._exceptions import APIResponseValidationError as APIResponseValidationError
+from ._exceptions import APIStatusError as APIStatusError
+from ._exceptions import APITimeoutError as APITimeoutError
+from ._exceptions import AuthenticationError as AuthenticationError
+from ._exceptions import BadRequestError as BadRequestError
+from ._exceptions import BodyTooLargeError as BodyTooLargeError
+from ._exceptions import ConflictError as ConflictError
+from ._exceptions import InternalServerError as InternalServerError
+from ._exceptions import MissingStreamClassError as MissingStreamClassError
+from ._exceptions import NotFoundError as NotFoundError
+from ._exceptions import PermissionDeniedError as PermissionDeniedError
+from ._exceptions import RateLimitError as RateLimitError
+from ._exceptions import SdkError as SdkError
+from ._exceptions import SSEDecodeError as SSEDecodeError
+from ._exceptions import StreamAlreadyConsumed as StreamAlreadyConsumed
+from ._exceptions import UnprocessableEntityError as UnprocessableEntityError
+from ._models import BaseModel as BaseModel
+from ._options import FinalRequestOptions as FinalRequestOptions
+from ._options import RequestOptions as RequestOptions
+from ._options import make_request_options as make_request_options
+from ._resource import AsyncAPIResource as AsyncAPIResource
+from ._resource import SyncAPIResource as SyncAPIResource
+from ._response import APIResponse as APIResponse
+from ._response import AsyncAPIResponse as AsyncAPIResponse
+from ._response import AsyncResponseContextManager as AsyncResponseContextManager
+from ._response import BaseAPIResponse as BaseAPIResponse
+from ._response import ResponseContextManager as ResponseContextManager
+from ._sse import ServerSentEvent as ServerSentEvent
+from ._sse import SSEDecoder as SSEDecoder
+from ._streaming import AsyncStream as AsyncStream
+from ._streaming import Stream as Stream
+from ._types import NOT_GIVEN as NOT_GIVEN
+from ._types import NotGiven as NotGiven
+from ._types import Omit as Omit
+from ._types import ProgressCallback as ProgressCallback
+from ._wrappers import async_to_custom_raw_response_wrapper as async_to_custom_raw_response_wrapper
+from ._wrappers import (
+    async_to_custom_streamed_response_wrapper as async_to_custom_streamed_response_wrapper,
+)
+from ._wrappers import async_to_raw_response_wrapper as async_to_raw_response_wrapper
+from ._wrappers import async_to_streamed_response_wrapper as async_to_streamed_response_wrapper
+from ._wrappers import extract_response_type as extract_response_type
+from ._wrappers import to_custom_raw_response_wrapper as to_custom_raw_response_wrapper
+from ._wrappers import to_custom_streamed_response_wrapper as to_custom_streamed_response_wrapper
+from ._wrappers import to_raw_response_wrapper as to_raw_response_wrapper
+from ._wrappers import to_streamed_response_wrapper as to_streamed_response_wrapper
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "NOT_GIVEN",
+    "OVERRIDE_CAST_TO_HEADER",
+    "RAW_RESPONSE_HEADER",
+    "APIConnectionError",
+    "APIError",
+    "APIResponse",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AsyncAPIClient",
+    "AsyncAPIResource",
+    "AsyncAPIResponse",
+    "AsyncBinaryAPIResponse",
+    "AsyncResponseContextManager",
+    "AsyncStream",
+    "AsyncStreamedBinaryAPIResponse",
+    "AuthenticationError",
+    "BadRequestError",
+    "BaseAPIResponse",
+    "BaseModel",
+    "BinaryAPIResponse",
+    "BodyTooLargeError",
+    "ConflictError",
+    "FinalRequestOptions",
+    "HttpxBinaryResponseContent",
+    "InternalServerError",
+    "MissingStreamClassError",
+    "NotFoundError",
+    "NotGiven",
+    "Omit",
+    "PermissionDeniedError",
+    "ProgressCallback",
+    "RateLimitError",
+    "RequestOptions",
+    "ResponseContextManager",
+    "SSEDecodeError",
+    "SSEDecoder",
+    "SdkError",
+    "ServerSentEvent",
+    "Stream",
+    "StreamAlreadyConsumed",
+    "StreamedBinaryAPIResponse",
+    "SyncAPIClient",
+    "SyncAPIResource",
+    "UnprocessableEntityError",
+    "async_to_custom_raw_response_wrapper",
+    "async_to_custom_streamed_response_wrapper",
+    "async_to_raw_response_wrapper",
+    "async_to_streamed_response_wrapper",
+    "extract_response_type",
+    "make_request_options",
+    "to_custom_raw_response_wrapper",
+    "to_custom_streamed_response_wrapper",
+    "to_raw_response_wrapper",
+    "to_streamed_response_wrapper",
+]

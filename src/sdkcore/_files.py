@@ -1,0 +1,110 @@
+"""Atomic file writes: a download never leaves a partial file at its target path.
+
+Data goes to a temporary file beside the target (same directory, so the final
+``os.replace`` is an atomic rename on one filesystem), is flushed and fsynced,
+then renamed into place. On any failure the temporary file is removed and the
+target keeps its old content, or stays absent.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from types import TracebackType
+from typing import IO
+
+import anyio
+import anyio.to_thread
+
+__all__ = ["AsyncAtomicFile", "AtomicFile", "FileTarget"]
+
+FileTarget = str | os.PathLike[str]
+
+
+class _TempFile:
+    """The sync steps both writers share."""
+
+    def __init__(self, target: FileTarget) -> None:
+        self.target = Path(target)
+        fd, name = tempfile.mkstemp(
+            dir=self.target.parent, prefix=f".{self.target.name}.", suffix=".part"
+        )
+        self.path = Path(name)
+        self.file: IO[bytes] = os.fdopen(fd, "wb")
+
+    def commit(self) -> None:
+        try:
+            self.file.flush()
+            os.fsync(self.file.fileno())
+            self.file.close()
+            os.replace(self.path, self.target)
+        except BaseException:
+            self.abort()
+            raise
+
+    def abort(self) -> None:
+        self.file.close()
+        self.path.unlink(missing_ok=True)
+
+
+class AtomicFile:
+    """Write bytes to ``target`` all or nothing.
+
+    >>> with AtomicFile("out.bin") as out:
+    ...     out.write(b"data")
+    """
+
+    def __init__(self, target: FileTarget) -> None:
+        self._target = target
+        self._temp: _TempFile | None = None
+
+    def __enter__(self) -> AtomicFile:
+        self._temp = _TempFile(self._target)
+        return self
+
+    def write(self, data: bytes) -> None:
+        """Append ``data`` to the temporary file."""
+        assert self._temp is not None, "use AtomicFile as a context manager"
+        self._temp.file.write(data)
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        assert self._temp is not None
+        if exc_type is None:
+            self._temp.commit()
+        else:
+            self._temp.abort()
+
+
+class AsyncAtomicFile:
+    """The async twin of ``AtomicFile``: file I/O runs in anyio's worker threads.
+
+    >>> async with AsyncAtomicFile("out.bin") as out:
+    ...     await out.write(b"data")
+    """
+
+    def __init__(self, target: FileTarget) -> None:
+        self._target = target
+        self._temp: _TempFile | None = None
+
+    async def __aenter__(self) -> AsyncAtomicFile:
+        self._temp = await anyio.to_thread.run_sync(_TempFile, self._target)
+        return self
+
+    async def write(self, data: bytes) -> None:
+        """Append ``data`` to the temporary file."""
+        assert self._temp is not None, "use AsyncAtomicFile as an async context manager"
+        await anyio.to_thread.run_sync(self._temp.file.write, data)
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        assert self._temp is not None
+        # Shielded: a cancelled download must still remove its temporary file.
+        with anyio.CancelScope(shield=True):
+            if exc_type is None:
+                await anyio.to_thread.run_sync(self._temp.commit)
+            else:
+                await anyio.to_thread.run_sync(self._temp.abort)

@@ -1,0 +1,156 @@
+"""Per-request options: what an SDK method passes to the client.
+
+The response wrappers speak to the client through two sentinel request headers
+(``RAW_RESPONSE_HEADER``, ``OVERRIDE_CAST_TO_HEADER``). They are decoded here,
+once, into ``FinalRequestOptions.return_mode`` and ``.response_cls`` and removed
+from the headers, so they never reach the server and no other module parses them.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypedDict
+
+from ._constants import OVERRIDE_CAST_TO_HEADER, RAW_RESPONSE_HEADER
+from ._types import NOT_GIVEN, Headers, NotGiven, Omit, PostParser, Query, TimeoutTypes
+
+__all__ = [
+    "FinalRequestOptions",
+    "RequestOptions",
+    "ReturnMode",
+    "make_request_options",
+    "response_class_token",
+]
+
+
+class ReturnMode(enum.Enum):
+    """What a call hands back: the parsed object, the read response, or the unread one."""
+
+    PARSED = "parsed"
+    RAW = "raw"
+    STREAMED = "stream"
+
+
+class RequestOptions(TypedDict, total=False):
+    """The ``options`` dict SDK methods pass to ``client.get/post/...``."""
+
+    headers: Headers
+    params: Query
+    extra_json: Mapping[str, object]
+    timeout: TimeoutTypes
+    max_retries: int
+    idempotency_key: str
+    post_parser: PostParser
+    stream_idle_timeout: float | None
+    sse_reconnect: int
+
+
+_RESPONSE_CLASSES: dict[str, type[Any]] = {}
+
+
+def response_class_token(response_cls: type[Any]) -> str:
+    """The header value that asks the client to answer with ``response_cls``."""
+    token = f"{response_cls.__module__}.{response_cls.__qualname__}:{id(response_cls)}"
+    _RESPONSE_CLASSES[token] = response_cls
+    return token
+
+
+@dataclass(slots=True, kw_only=True)
+class FinalRequestOptions:
+    """Everything the client needs to send one call, retries included.
+
+    ``return_mode`` and ``response_cls`` are decoded from the sentinel headers.
+
+    >>> options = FinalRequestOptions(method="get", url="/things", params={"limit": 2})
+    >>> client.request(Page, options)
+    """
+
+    method: str
+    url: str
+    params: Query = field(default_factory=dict)
+    headers: Headers = field(default_factory=dict)
+    json_data: object | None = None
+    extra_json: Mapping[str, object] | None = None
+    timeout: TimeoutTypes | NotGiven = NOT_GIVEN
+    max_retries: int | NotGiven = NOT_GIVEN
+    idempotency_key: str | None = None
+    post_parser: PostParser | NotGiven = NOT_GIVEN
+    stream_idle_timeout: float | None | NotGiven = NOT_GIVEN
+    sse_reconnect: int = 0
+    return_mode: ReturnMode = field(init=False, default=ReturnMode.PARSED)
+    response_cls: type[Any] | None = field(init=False, default=None)
+
+    def __post_init__(self) -> None:
+        headers: dict[str, str | Omit] = {}
+        for name, value in self.headers.items():
+            lowered = name.lower()
+            if lowered == _RAW_LOWER and isinstance(value, str):
+                self.return_mode = ReturnMode(value)
+            elif lowered == _OVERRIDE_LOWER and isinstance(value, str):
+                self.response_cls = _RESPONSE_CLASSES[value]
+            else:
+                headers[name] = value
+        self.headers = headers
+
+    @classmethod
+    def build(
+        cls, method: str, url: str, *, body: object | None = None, options: RequestOptions
+    ) -> FinalRequestOptions:
+        """Options for ``method url`` with ``body`` and the SDK method's ``options``."""
+        return cls(method=method, url=url, json_data=body, **options)
+
+    def json_body(self) -> object | None:
+        """The JSON body to send: ``json_data`` merged with ``extra_json``."""
+        if not self.extra_json:
+            return self.json_data
+        if self.json_data is None:
+            return dict(self.extra_json)
+        if isinstance(self.json_data, Mapping):
+            return {**self.json_data, **self.extra_json}
+        raise TypeError("extra_body can only be merged into a JSON object body")
+
+
+_RAW_LOWER = RAW_RESPONSE_HEADER.lower()
+_OVERRIDE_LOWER = OVERRIDE_CAST_TO_HEADER.lower()
+
+
+def make_request_options(
+    *,
+    extra_headers: Headers | None = None,
+    extra_query: Query | None = None,
+    extra_body: Mapping[str, object] | None = None,
+    timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    post_parser: PostParser | NotGiven = NOT_GIVEN,
+    max_retries: int | NotGiven = NOT_GIVEN,
+    idempotency_key: str | None = None,
+    stream_idle_timeout: float | None | NotGiven = NOT_GIVEN,
+    sse_reconnect: int | NotGiven = NOT_GIVEN,
+) -> RequestOptions:
+    """Build the ``options`` an SDK method passes on; an argument left out changes nothing.
+
+    >>> def get(self, id: str, *, extra_headers: Headers | None = None) -> Thing:
+    ...     options = make_request_options(extra_headers=extra_headers)
+    ...     return self._get(f"/things/{id}", cast_to=Thing, options=options)
+    """
+    options: RequestOptions = {}
+    if extra_headers is not None:
+        options["headers"] = extra_headers
+    if extra_query is not None:
+        options["params"] = extra_query
+    if extra_body is not None:
+        options["extra_json"] = extra_body
+    if not isinstance(timeout, NotGiven):
+        options["timeout"] = timeout
+    if not isinstance(post_parser, NotGiven):
+        options["post_parser"] = post_parser
+    if not isinstance(max_retries, NotGiven):
+        options["max_retries"] = max_retries
+    if idempotency_key is not None:
+        options["idempotency_key"] = idempotency_key
+    if not isinstance(stream_idle_timeout, NotGiven):
+        options["stream_idle_timeout"] = stream_idle_timeout
+    if not isinstance(sse_reconnect, NotGiven):
+        options["sse_reconnect"] = sse_reconnect
+    return options

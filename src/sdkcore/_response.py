@@ -1,0 +1,381 @@
+"""Raw and streamed responses: ``APIResponse``, ``AsyncAPIResponse`` and their context managers.
+
+What to build from a response (the parse target, the cache, ``post_parser``,
+``_request_id``) is decided in ``BaseAPIResponse``; the sync and async classes
+only read the body.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from types import TracebackType
+from typing import Any, Final, Generic, TypeVar, get_origin, overload
+
+import httpx2
+
+from ._body import aread_bounded, map_transport_errors, read_bounded
+from ._constants import REQUEST_ID_HEADER
+from ._exceptions import MissingStreamClassError, StreamAlreadyConsumed
+from ._models import BaseModel
+from ._options import FinalRequestOptions
+from ._parsing import parse_body
+from ._streaming import AsyncStream, Stream
+from ._types import NotGiven, ResponseClient
+from ._typing import extract_type_arg
+
+__all__ = [
+    "APIResponse",
+    "AsyncAPIResponse",
+    "AsyncResponseContextManager",
+    "BaseAPIResponse",
+    "ResponseContextManager",
+]
+
+R = TypeVar("R")
+_T = TypeVar("_T")
+_APIResponseT = TypeVar("_APIResponseT", bound="APIResponse[Any]")
+_AsyncAPIResponseT = TypeVar("_AsyncAPIResponseT", bound="AsyncAPIResponse[Any]")
+
+_MISSING: Final = object()
+_CONSUMED_MESSAGE: Final = (
+    "The body was already streamed through an iterator, so it cannot be read again. "
+    "Call read() or parse() before iterating, or keep the chunks while iterating."
+)
+
+
+class BaseAPIResponse(Generic[R]):
+    """One HTTP response of an API call, with what the call declared about it."""
+
+    http_response: httpx2.Response
+    retries_taken: int
+
+    def __init__(
+        self,
+        *,
+        raw: httpx2.Response,
+        cast_to: type[R],
+        client: ResponseClient,
+        stream: bool,
+        stream_cls: type[Stream[Any]] | type[AsyncStream[Any]] | None,
+        options: FinalRequestOptions,
+        retries_taken: int = 0,
+    ) -> None:
+        self.http_response = raw
+        self.retries_taken = retries_taken
+        self._cast_to = cast_to
+        self._client = client
+        self._stream = stream
+        self._stream_cls = stream_cls
+        self._options = options
+        self._parsed: dict[object, object] = {}
+        self._iterated = False
+
+    @property
+    def headers(self) -> httpx2.Headers:
+        """The response headers."""
+        return self.http_response.headers
+
+    @property
+    def http_request(self) -> httpx2.Request:
+        """The request that was sent (its last attempt)."""
+        return self.http_response.request
+
+    @property
+    def status_code(self) -> int:
+        """The HTTP status code."""
+        return self.http_response.status_code
+
+    @property
+    def url(self) -> httpx2.URL:
+        """The URL of the request."""
+        return self.http_response.url
+
+    @property
+    def method(self) -> str:
+        """The HTTP method of the request."""
+        return self.http_request.method
+
+    @property
+    def http_version(self) -> str:
+        """The HTTP version of the response, e.g. ``HTTP/1.1``."""
+        return self.http_response.http_version
+
+    @property
+    def elapsed(self) -> datetime.timedelta:
+        """Time from sending the request to the end of the body (or to now, while open)."""
+        return self.http_response.elapsed
+
+    @property
+    def is_closed(self) -> bool:
+        """Whether the body was read to the end or the response was closed."""
+        return self.http_response.is_closed
+
+    def __repr__(self) -> str:
+        response = self.http_response
+        return (
+            f"<{type(self).__name__} [{response.status_code} {response.reason_phrase}] "
+            f"type={self._cast_to!r}>"
+        )
+
+    def _cached(self, key: object) -> object:
+        try:
+            return self._parsed.get(key, _MISSING)
+        except TypeError:  # an unhashable annotation cannot be a cache key
+            return _MISSING
+
+    def _remember(self, key: object, value: object) -> None:
+        try:
+            self._parsed[key] = value
+        except TypeError:
+            return
+
+    def _stream_object(self, to: Any) -> Any:
+        """Build the stream for a ``stream=True`` call (``to`` overrides the class)."""
+        if to is not None:
+            origin = get_origin(to) or to
+            if not (isinstance(origin, type) and issubclass(origin, (Stream, AsyncStream))):
+                raise TypeError(
+                    f"A streamed response parses to a Stream or AsyncStream subclass with "
+                    f"a chunk type (e.g. Stream[Chunk]); got {to!r}."
+                )
+            chunk_type = extract_type_arg(to, (Stream, AsyncStream), what="Stream")
+        else:
+            to = self._stream_cls or self._client.default_stream_cls
+            if to is None:
+                raise MissingStreamClassError()
+            origin = get_origin(to) or to
+            chunk_type = _chunk_type_or(to, self._cast_to)
+        return origin(
+            cast_to=chunk_type,
+            response=self.http_response,
+            client=self._client,
+            options=self._options,
+            retries_taken=self.retries_taken,
+        )
+
+    def _finish(self, to: Any, value: object) -> object:
+        if to is None and not isinstance(self._options.post_parser, NotGiven):
+            value = self._options.post_parser(value)
+        if isinstance(value, BaseModel):
+            value._request_id = self.headers.get(REQUEST_ID_HEADER)
+        return value
+
+    def _check_not_consumed(self) -> None:
+        if self._iterated and not _has_content(self.http_response):
+            raise StreamAlreadyConsumed(_CONSUMED_MESSAGE)
+
+
+def _chunk_type_or(stream_cls: Any, default: Any) -> Any:
+    try:
+        return extract_type_arg(stream_cls, (Stream, AsyncStream), what="Stream")
+    except TypeError:
+        return default
+
+
+def _has_content(response: httpx2.Response) -> bool:
+    try:
+        response.content  # noqa: B018  # raises ResponseNotRead until the body is read
+    except httpx2.ResponseNotRead:
+        return False
+    return True
+
+
+class APIResponse(BaseAPIResponse[R]):
+    """A response whose body you read when you want, as bytes, text, JSON or ``R``.
+
+    >>> response = client.things.with_raw_response.get("t1")
+    >>> response.request_id, response.headers["x-ratelimit-remaining"]
+    >>> thing = response.parse()
+    """
+
+    @property
+    def request_id(self) -> str | None:
+        """The ``x-request-id`` header, or ``None``."""
+        return self.headers.get(REQUEST_ID_HEADER)
+
+    @overload
+    def parse(self, *, to: type[_T]) -> _T: ...
+    @overload
+    def parse(self) -> R: ...
+    def parse(self, *, to: type[_T] | None = None) -> R | _T:
+        """The body as ``to`` or, without it, as the type the call declared.
+
+        A second call with the same target returns the same object. Raises
+        ``APIResponseValidationError`` (see the JSON rules), ``TypeError`` for a
+        plain pydantic model, ``RuntimeError`` for an unsupported target.
+
+        >>> response.parse(to=dict[str, object])
+        """
+        key = to if to is not None else self._cast_to
+        cached = self._cached(key)
+        if cached is not _MISSING:
+            return cached  # type: ignore[return-value]  # cached under the same target
+        if self._stream:
+            value = self._stream_object(to)
+        else:
+            self.read()
+            strict = self._client.strict_response_validation
+            value = self._finish(to, parse_body(key, self.http_response, strict=strict))
+        self._remember(key, value)
+        return value  # type: ignore[no-any-return]  # built for this very target
+
+    def read(self) -> bytes:
+        """The whole body, read once (within the client's ``max_body_size``).
+
+        Raises ``StreamAlreadyConsumed`` after the body was iterated.
+        """
+        self._check_not_consumed()
+        with map_transport_errors(self.http_request):
+            return read_bounded(self.http_response, limit=self._client.max_body_size)
+
+    def text(self) -> str:
+        """The body decoded as text."""
+        self.read()
+        return self.http_response.text
+
+    def json(self) -> object:
+        """The body decoded as JSON."""
+        self.read()
+        return self.http_response.json()
+
+    def close(self) -> None:
+        """Release the connection. Safe to call more than once."""
+        self.http_response.close()
+
+    def iter_bytes(self, chunk_size: int | None = None) -> Iterator[bytes]:
+        """Iterate the decoded body; transport failures raise ``APIConnectionError``."""
+        self._iterated = True
+        with map_transport_errors(self.http_request):
+            yield from self.http_response.iter_bytes(chunk_size)
+
+    def iter_text(self, chunk_size: int | None = None) -> Iterator[str]:
+        """Iterate the body as text."""
+        self._iterated = True
+        with map_transport_errors(self.http_request):
+            yield from self.http_response.iter_text(chunk_size)
+
+    def iter_lines(self) -> Iterator[str]:
+        """Iterate the body line by line, without the line endings."""
+        self._iterated = True
+        with map_transport_errors(self.http_request):
+            yield from self.http_response.iter_lines()
+
+
+class AsyncAPIResponse(BaseAPIResponse[R]):
+    """The async twin of ``APIResponse``: every method is a coroutine or async iterator.
+
+    >>> response = await client.things.with_raw_response.get("t1")
+    >>> thing = await response.parse()
+    """
+
+    @property
+    def request_id(self) -> str | None:
+        """The ``x-request-id`` header, or ``None``."""
+        return self.headers.get(REQUEST_ID_HEADER)
+
+    @overload
+    async def parse(self, *, to: type[_T]) -> _T: ...
+    @overload
+    async def parse(self) -> R: ...
+    async def parse(self, *, to: type[_T] | None = None) -> R | _T:
+        """The body as ``to`` or as the declared type; see ``APIResponse.parse``."""
+        key = to if to is not None else self._cast_to
+        cached = self._cached(key)
+        if cached is not _MISSING:
+            return cached  # type: ignore[return-value]  # cached under the same target
+        if self._stream:
+            value = self._stream_object(to)
+        else:
+            await self.read()
+            strict = self._client.strict_response_validation
+            value = self._finish(to, parse_body(key, self.http_response, strict=strict))
+        self._remember(key, value)
+        return value  # type: ignore[no-any-return]  # built for this very target
+
+    async def read(self) -> bytes:
+        """The whole body, read once; see ``APIResponse.read``."""
+        self._check_not_consumed()
+        with map_transport_errors(self.http_request):
+            return await aread_bounded(self.http_response, limit=self._client.max_body_size)
+
+    async def text(self) -> str:
+        """The body decoded as text."""
+        await self.read()
+        return self.http_response.text
+
+    async def json(self) -> object:
+        """The body decoded as JSON."""
+        await self.read()
+        return self.http_response.json()
+
+    async def close(self) -> None:
+        """Release the connection. Safe to call more than once."""
+        await self.http_response.aclose()
+
+    async def iter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
+        """Iterate the decoded body; transport failures raise ``APIConnectionError``."""
+        self._iterated = True
+        with map_transport_errors(self.http_request):
+            async for chunk in self.http_response.aiter_bytes(chunk_size):
+                yield chunk
+
+    async def iter_text(self, chunk_size: int | None = None) -> AsyncIterator[str]:
+        """Iterate the body as text."""
+        self._iterated = True
+        with map_transport_errors(self.http_request):
+            async for chunk in self.http_response.aiter_text(chunk_size):
+                yield chunk
+
+    async def iter_lines(self) -> AsyncIterator[str]:
+        """Iterate the body line by line, without the line endings."""
+        self._iterated = True
+        with map_transport_errors(self.http_request):
+            async for line in self.http_response.aiter_lines():
+                yield line
+
+
+class ResponseContextManager(Generic[_APIResponseT]):
+    """Sends the request on ``__enter__`` and closes the response on ``__exit__``.
+
+    >>> with client.things.with_streaming_response.get("t1") as response:
+    ...     for line in response.iter_lines():
+    ...         print(line)
+    """
+
+    def __init__(self, request_func: Callable[[], _APIResponseT]) -> None:
+        self._request_func = request_func
+        self._response: _APIResponseT | None = None
+
+    def __enter__(self) -> _APIResponseT:
+        self._response = self._request_func()
+        return self._response
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self._response is not None:
+            self._response.close()
+
+
+class AsyncResponseContextManager(Generic[_AsyncAPIResponseT]):
+    """Awaits the request on ``__aenter__`` and closes the response on ``__aexit__``.
+
+    >>> async with client.things.with_streaming_response.get("t1") as response:
+    ...     async for line in response.iter_lines():
+    ...         print(line)
+    """
+
+    def __init__(self, api_request: Awaitable[_AsyncAPIResponseT]) -> None:
+        self._api_request = api_request
+        self._response: _AsyncAPIResponseT | None = None
+
+    async def __aenter__(self) -> _AsyncAPIResponseT:
+        self._response = await self._api_request
+        return self._response
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self._response is not None:
+            await self._response.close()

@@ -1,0 +1,95 @@
+"""Sentinels, type aliases and the protocol through which responses see their client."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, TypeAlias, TypeVar, final
+
+import httpx2
+
+if TYPE_CHECKING:
+    from ._exceptions import APIStatusError
+
+__all__ = [
+    "NOT_GIVEN",
+    "Body",
+    "Headers",
+    "NotGiven",
+    "Omit",
+    "PostParser",
+    "ProgressCallback",
+    "Query",
+    "ResponseClient",
+    "TimeoutTypes",
+]
+
+T = TypeVar("T")
+
+
+@final
+class NotGiven:
+    """Marks an argument the caller left out, where ``None`` is a meaningful value.
+
+    >>> client.get("/things", cast_to=Thing, options={"timeout": NOT_GIVEN})
+    """
+
+    def __bool__(self) -> Literal[False]:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN: Final = NotGiven()
+
+
+@final
+class Omit:
+    """A header value that removes a default header from one request.
+
+    >>> client.get("/things", cast_to=Thing, options={"headers": {"Accept": Omit()}})
+    """
+
+    def __bool__(self) -> Literal[False]:
+        return False
+
+    def __repr__(self) -> str:
+        return "Omit()"
+
+
+TimeoutTypes: TypeAlias = float | httpx2.Timeout | None
+Headers: TypeAlias = Mapping[str, "str | Omit"]
+Query: TypeAlias = Mapping[str, object]
+Body: TypeAlias = object
+PostParser: TypeAlias = Callable[[Any], Any]
+#: ``progress(bytes_done, total)``; ``total`` is ``None`` when the size is unknown.
+ProgressCallback: TypeAlias = Callable[[int, "int | None"], object]
+
+
+class ResponseClient(Protocol):
+    """What a response or a stream needs from the client that made it.
+
+    The response layer sees the client only through this protocol, so it never
+    imports the client module.
+    """
+
+    @property
+    def strict_response_validation(self) -> bool:
+        """Whether bodies are validated against their declared type."""
+        ...
+
+    @property
+    def max_body_size(self) -> int | None:
+        """The most bytes ``read()``/``parse()`` hold in memory, or ``None`` for no limit."""
+        ...
+
+    @property
+    def default_stream_cls(self) -> type[Any] | None:
+        """The stream class used for ``stream=True`` calls that name none."""
+        ...
+
+    def make_status_error(
+        self, message: str, *, body: object | None, response: httpx2.Response
+    ) -> APIStatusError:
+        """Build the status error for ``response`` (SDKs customise it)."""
+        ...
