@@ -28,6 +28,7 @@ from ._constants import (
     DEFAULT_TIMEOUT,
     MAX_ERROR_BODY_SIZE,
 )
+from ._body import map_transport_errors
 from ._exceptions import APIStatusError, BodyTooLargeError, redact_headers, status_error_class
 from ._flow import (
     Action,
@@ -37,6 +38,7 @@ from ._flow import (
     Send,
     Sleep,
     call_flow,
+    decode_error_body,
     run_async,
     run_sync,
 )
@@ -157,12 +159,29 @@ class BaseClient(Generic[_HttpClientT]):
 
     def retry_policy(self, options: FinalRequestOptions) -> RetryPolicy:
         """The retry policy for one call."""
-        max_retries = (
-            self.max_retries if isinstance(options.max_retries, NotGiven) else options.max_retries
-        )
+        if isinstance(options.max_retries, NotGiven):
+            return self.retry_policy_for()
+        return self.retry_policy_for(options.max_retries)
+
+    def retry_policy_for(self, max_retries: int | None = None) -> RetryPolicy:
+        """The client's retry policy (``max_retries`` overrides the client's)."""
         return RetryPolicy(
-            max_retries=max_retries, max_retry_after=self.max_retry_after, rng=self._rng
+            max_retries=self.max_retries if max_retries is None else max_retries,
+            max_retry_after=self.max_retry_after,
+            rng=self._rng,
         )
+
+    def _again(self, request: httpx2.Request, headers: Mapping[str, str]) -> httpx2.Request:
+        again = self._client.build_request(
+            request.method, request.url, headers={**request.headers, **headers},
+            content=request.content, extensions=request.extensions,
+        )
+        return again
+
+    def _status_error(self, response: httpx2.Response, content: bytes) -> APIStatusError:
+        body = decode_error_body(content)
+        message = f"Error code: {response.status_code} - {body!r}"
+        return self._make_status_error(message, body=body, response=response)
 
     def idempotency_key_for(self, options: FinalRequestOptions) -> str | None:
         """The key that all attempts of one call share, or ``None`` for safe methods."""
@@ -278,6 +297,24 @@ class SyncAPIClient(BaseClient[httpx2.Client]):
     def _sleep(self, seconds: float) -> None:
         time.sleep(seconds)
 
+    def resend(self, request: httpx2.Request, headers: Mapping[str, str]) -> httpx2.Response:
+        """Send ``request`` once more with ``headers`` added, body unread (no retries).
+
+        Raises the status error of a 4xx/5xx answer, ``APIConnectionError`` or
+        ``APITimeoutError``.
+        """
+        again = self._again(request, headers)
+        with map_transport_errors(again):
+            response = self._client.send(again, stream=True, follow_redirects=False)
+            if response.status_code < 400:
+                return response
+            content = self._read_error_body(response)
+        raise self._status_error(response, content)
+
+    def pause(self, seconds: float) -> None:
+        """Wait ``seconds`` before another attempt."""
+        self._sleep(seconds)
+
     def get(self, path: str, *, cast_to: type[ResponseT], body: object | None = None,
             options: RequestOptions | None = None, stream: bool = False,
             stream_cls: type[Stream[Any]] | None = None) -> ResponseT:
@@ -389,6 +426,20 @@ class AsyncAPIClient(BaseClient[httpx2.AsyncClient]):
 
     async def _sleep(self, seconds: float) -> None:
         await anyio.sleep(seconds)
+
+    async def aresend(self, request: httpx2.Request, headers: Mapping[str, str]) -> httpx2.Response:
+        """Send ``request`` once more with ``headers`` added; see ``SyncAPIClient.resend``."""
+        again = self._again(request, headers)
+        with map_transport_errors(again):
+            response = await self._client.send(again, stream=True, follow_redirects=False)
+            if response.status_code < 400:
+                return response
+            content = await self._read_error_body(response)
+        raise self._status_error(response, content)
+
+    async def apause(self, seconds: float) -> None:
+        """Wait ``seconds`` before another attempt."""
+        await self._sleep(seconds)
 
     async def get(self, path: str, *, cast_to: type[ResponseT], body: object | None = None,
             options: RequestOptions | None = None, stream: bool = False,

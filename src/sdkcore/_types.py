@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, TypeAlias, TypeVar, final
+from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, TypeAlias, TypeVar, final, runtime_checkable
 
 import httpx2
 
 if TYPE_CHECKING:
     from ._exceptions import APIStatusError
+    from ._retries import RetryPolicy
 
 __all__ = [
     "NOT_GIVEN",
@@ -18,7 +19,9 @@ __all__ = [
     "Omit",
     "PostParser",
     "ProgressCallback",
+    "AsyncResender",
     "Query",
+    "Resender",
     "ResponseClient",
     "TimeoutTypes",
 ]
@@ -92,4 +95,43 @@ class ResponseClient(Protocol):
         self, message: str, *, body: object | None, response: httpx2.Response
     ) -> APIStatusError:
         """Build the status error for ``response`` (SDKs customise it)."""
+        ...
+
+    def retry_policy_for(self, max_retries: int | None = None) -> RetryPolicy:
+        """The client's retry policy (``max_retries`` overrides the client's)."""
+        ...
+
+    @property
+    def stream_idle_timeout(self) -> float | None:
+        """The client's default stream idle timeout."""
+        ...
+
+
+@runtime_checkable
+class Resender(Protocol):
+    """A sync client that can send a request again (stream retries, reconnects, resumes)."""
+
+    def resend(self, request: httpx2.Request, headers: Mapping[str, str]) -> httpx2.Response:
+        """Send ``request`` once more with ``headers`` added; the body is left unread.
+
+        Raises the API's status error for a 4xx/5xx answer and ``APIConnectionError`` /
+        ``APITimeoutError`` for transport failures.
+        """
+        ...
+
+    def pause(self, seconds: float) -> None:
+        """Wait before the next attempt."""
+        ...
+
+
+@runtime_checkable
+class AsyncResender(Protocol):
+    """The async twin of ``Resender``."""
+
+    async def aresend(self, request: httpx2.Request, headers: Mapping[str, str]) -> httpx2.Response:
+        """Send ``request`` once more with ``headers`` added; see ``Resender.resend``."""
+        ...
+
+    async def apause(self, seconds: float) -> None:
+        """Wait before the next attempt."""
         ...
