@@ -30,6 +30,8 @@ from ._exceptions import SdkError as SdkError
 from ._exceptions import SSEDecodeError as SSEDecodeError
 from ._exceptions import StreamAlreadyConsumed as StreamAlreadyConsumed
 from ._exceptions import UnprocessableEntityError as UnprocessableEntityError
+from ._jsonl import AsyncJSONLDecoder as AsyncJSONLDecoder
+from ._jsonl import JSONLDecoder as JSONLDecoder
 from ._models import BaseModel as BaseModel
 from ._options import FinalRequestOptions as FinalRequestOptions
 from ._options import RequestOptions as RequestOptions
@@ -77,6 +79,7 @@ __all__ = [
     "AsyncAPIResource",
     "AsyncAPIResponse",
     "AsyncBinaryAPIResponse",
+    "AsyncJSONLDecoder",
     "AsyncResponseContextManager",
     "AsyncStream",
     "AsyncStreamedBinaryAPIResponse",
@@ -90,6 +93,7 @@ __all__ = [
     "FinalRequestOptions",
     "HttpxBinaryResponseContent",
     "InternalServerError",
+    "JSONLDecoder",
     "MissingStreamClassError",
     "NotFoundError",
     "NotGiven",

@@ -141,9 +141,17 @@ class BaseClient(Generic[_HttpClientT]):
 
     # -- FlowClient protocol -------------------------------------------------
     def build_request(
-        self, options: FinalRequestOptions, *, retries_taken: int, idempotency_key: str | None
+        self,
+        options: FinalRequestOptions,
+        *,
+        retries_taken: int,
+        idempotency_key: str | None,
+        stream: bool = False,
     ) -> httpx2.Request:
-        """The ``httpx2.Request`` for one attempt of ``options``."""
+        """The ``httpx2.Request`` for one attempt of ``options``.
+
+        For an event stream with an idle timeout, no single read waits longer than it.
+        """
         headers = {**self.default_headers, **options.headers}
         if idempotency_key is not None and self._idempotency_header is not None:
             headers[self._idempotency_header] = idempotency_key
@@ -154,7 +162,7 @@ class BaseClient(Generic[_HttpClientT]):
             params=dict(options.params) or None,  # type: ignore[arg-type]  # httpx2 accepts any primitive values
             headers=sent,
             json=options.json_body(),
-            timeout=self._timeout_for(options),
+            timeout=self._stream_timeout(options) if stream else self._timeout_for(options),
         )
 
     def retry_policy(self, options: FinalRequestOptions) -> RetryPolicy:
@@ -214,6 +222,21 @@ class BaseClient(Generic[_HttpClientT]):
     def _timeout_for(self, options: FinalRequestOptions) -> TimeoutTypes:
         return self.timeout if isinstance(options.timeout, NotGiven) else options.timeout
 
+    def _stream_timeout(self, options: FinalRequestOptions) -> httpx2.Timeout:
+        timeout = httpx2.Timeout(self._timeout_for(options))
+        idle = self.idle_timeout_for(options)
+        if idle is None or (timeout.read is not None and timeout.read <= idle):
+            return timeout
+        return httpx2.Timeout(
+            connect=timeout.connect, read=idle, write=timeout.write, pool=timeout.pool
+        )
+
+    def idle_timeout_for(self, options: FinalRequestOptions) -> float | None:
+        """The stream idle timeout of one call: its own, else the client's."""
+        if isinstance(options.stream_idle_timeout, NotGiven):
+            return self.stream_idle_timeout
+        return options.stream_idle_timeout
+
     def _url_for(self, url: str) -> httpx2.URL:
         parsed = httpx2.URL(url)
         if parsed.is_absolute_url:
@@ -259,7 +282,9 @@ class SyncAPIClient(BaseClient[httpx2.Client]):
 
         Raises ``APIStatusError`` subclasses, ``APIConnectionError``, ``APITimeoutError``.
         """
-        flow = call_flow(self, options, read_body=self._read_body(stream, options))
+        flow = call_flow(
+            self, options, read_body=self._read_body(stream, options), stream=stream
+        )
         response, retries = run_sync(flow, self._perform)
         response_cls = options.response_cls or APIResponse
         api_response = response_cls(
@@ -388,7 +413,9 @@ class AsyncAPIClient(BaseClient[httpx2.AsyncClient]):
 
         Raises ``APIStatusError`` subclasses, ``APIConnectionError``, ``APITimeoutError``.
         """
-        flow = call_flow(self, options, read_body=self._read_body(stream, options))
+        flow = call_flow(
+            self, options, read_body=self._read_body(stream, options), stream=stream
+        )
         response, retries = await run_async(flow, self._perform)
         response_cls = options.response_cls or AsyncAPIResponse
         api_response = response_cls(

@@ -46,3 +46,9 @@ DEFAULT_CHUNK_SIZE: Final = 65_536
 #: Headers whose values never appear in a repr, a log line or an error.
 DEFAULT_SECRET_HEADERS: Final = frozenset({"authorization", "api-key", "x-api-key"})
 REDACTED: Final = "<redacted>"
+
+#: Response extension under which the client records (``time.monotonic()``) when
+#: the first attempt of a call was sent; streams measure ``time_to_first_event`` from it.
+STARTED_AT_EXTENSION: Final = "sdkcore.started_at"
+#: Wait before an opt-in SSE reconnect when the server sent no ``retry`` field.
+DEFAULT_RECONNECT_DELAY: Final = 1.0

@@ -1,26 +1,31 @@
-"""Binary responses that save their body to a file: atomic, bounded in memory, with progress.
+"""Binary responses that save their body to a file: atomic, flat in memory, resumable.
 
-``DownloadTracker`` (sans-I/O) counts bytes, reports progress and refuses a body
-shorter than its Content-Length; the four response classes only move chunks.
+``DownloadPlan`` (sans-I/O) counts bytes, reports progress, refuses a body shorter
+than its Content-Length and decides how a cut download goes on: resumed with
+``Range``/``If-Range`` where the server allows it, else restarted from zero,
+within the client's ``max_retries``. The response classes only move chunks.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, Iterable
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 import httpx2
 
+from ._body import map_transport_errors
 from ._constants import DEFAULT_CHUNK_SIZE
 from ._exceptions import APIConnectionError
 from ._files import AsyncAtomicFile, AtomicFile, FileTarget
 from ._response import APIResponse, AsyncAPIResponse
-from ._types import ProgressCallback
+from ._retries import RetryPolicy, Stop
+from ._types import AsyncResender, ProgressCallback, Resender
 
 __all__ = [
     "AsyncBinaryAPIResponse",
     "AsyncStreamedBinaryAPIResponse",
     "BinaryAPIResponse",
-    "DownloadTracker",
+    "DownloadPlan",
     "StreamedBinaryAPIResponse",
 ]
 
@@ -33,14 +38,37 @@ def expected_length(response: httpx2.Response) -> int | None:
     return int(length) if length.isdigit() else None
 
 
-class DownloadTracker:
-    """Counts the bytes of a download, reports them and checks the total at the end."""
+def range_validator(response: httpx2.Response) -> str | None:
+    """The ``If-Range`` value for resuming ``response``, if the server allows ranges."""
+    if response.headers.get("accept-ranges", "").lower() != "bytes":
+        return None
+    return response.headers.get("etag") or response.headers.get("last-modified")
 
-    def __init__(self, response: httpx2.Response, progress: ProgressCallback | None) -> None:
+
+@dataclass(frozen=True, slots=True)
+class Again:
+    """Send the request again after ``delay`` with ``headers`` (empty: from zero)."""
+
+    delay: float
+    headers: Mapping[str, str]
+
+
+class DownloadPlan:
+    """The bookkeeping of one download to a file."""
+
+    def __init__(
+        self,
+        response: httpx2.Response,
+        progress: ProgressCallback | None,
+        policy: RetryPolicy | None = None,
+    ) -> None:
         self.total = expected_length(response)
         self.done = 0
+        self.retries_taken = 0
+        self._validator = range_validator(response)
         self._request = response.request
         self._progress = progress
+        self._policy = policy
 
     def advance(self, size: int) -> None:
         """``size`` more bytes were written."""
@@ -58,25 +86,44 @@ class DownloadTracker:
         if self._progress is not None:
             self._progress(self.done, self.total)
 
+    def after_cut(self, exc: APIConnectionError) -> Again:
+        """How to go on after a cut body; re-raises ``exc`` when retries are spent."""
+        if self._policy is None:
+            raise exc
+        decision = self._policy.after_transport_error(self.retries_taken, is_timeout=False)
+        if isinstance(decision, Stop):
+            raise exc
+        self.retries_taken += 1
+        if self._validator is None or self.done == 0:
+            return Again(decision.delay, {})
+        headers = {"Range": f"bytes={self.done}-", "If-Range": self._validator}
+        return Again(decision.delay, headers)
 
-def _write(chunks: Iterable[bytes], file: FileTarget, tracker: DownloadTracker) -> None:
-    with AtomicFile(file) as out:
-        for chunk in chunks:
-            out.write(chunk)
-            tracker.advance(len(chunk))
-        tracker.finish()
+    def accept(self, response: httpx2.Response) -> bool:
+        """Take the answer to a repeated request; ``True`` when it restarts from zero."""
+        if response.status_code == 206 and _range_start(response) == self.done:
+            return False
+        if response.status_code == 206:
+            raise APIConnectionError(
+                message="The server resumed the download at the wrong offset.",
+                request=response.request,
+            )
+        self.total = expected_length(response)
+        self._validator = range_validator(response)
+        self.done = 0
+        if self._progress is not None:
+            self._progress(0, self.total)
+        return True
 
 
-async def _awrite(chunks: AsyncIterable[bytes], file: FileTarget, tracker: DownloadTracker) -> None:
-    async with AsyncAtomicFile(file) as out:
-        async for chunk in chunks:
-            await out.write(chunk)
-            tracker.advance(len(chunk))
-        tracker.finish()
+def _range_start(response: httpx2.Response) -> int | None:
+    unit, _, spec = response.headers.get("content-range", "").partition(" ")
+    start = spec.partition("-")[0]
+    return int(start) if unit.lower() == "bytes" and start.isdigit() else None
 
 
 class BinaryAPIResponse(APIResponse[bytes]):
-    """A raw response with a binary body.
+    """A raw response with a binary body, read already.
 
     >>> client.files.with_raw_response.content("f1").write_to_file("out.bin")
     """
@@ -86,8 +133,12 @@ class BinaryAPIResponse(APIResponse[bytes]):
 
         ``progress(bytes_done, total)`` is called per chunk and once at the end.
         """
-        tracker = DownloadTracker(self.http_response, progress)
-        _write(self.iter_bytes(DEFAULT_CHUNK_SIZE), file, tracker)
+        plan = DownloadPlan(self.http_response, progress)
+        with AtomicFile(file) as out:
+            for chunk in self.iter_bytes(DEFAULT_CHUNK_SIZE):
+                out.write(chunk)
+                plan.advance(len(chunk))
+            plan.finish()
 
 
 class AsyncBinaryAPIResponse(AsyncAPIResponse[bytes]):
@@ -97,8 +148,12 @@ class AsyncBinaryAPIResponse(AsyncAPIResponse[bytes]):
         self, file: FileTarget, *, progress: ProgressCallback | None = None
     ) -> None:
         """Write the body to ``file`` atomically; see ``BinaryAPIResponse.write_to_file``."""
-        tracker = DownloadTracker(self.http_response, progress)
-        await _awrite(self.iter_bytes(DEFAULT_CHUNK_SIZE), file, tracker)
+        plan = DownloadPlan(self.http_response, progress)
+        async with AsyncAtomicFile(file) as out:
+            async for chunk in self.iter_bytes(DEFAULT_CHUNK_SIZE):
+                await out.write(chunk)
+                plan.advance(len(chunk))
+            plan.finish()
 
 
 class StreamedBinaryAPIResponse(APIResponse[bytes]):
@@ -117,11 +172,36 @@ class StreamedBinaryAPIResponse(APIResponse[bytes]):
     ) -> None:
         """Stream the body to ``file`` atomically, ``chunk_size`` bytes at a time.
 
-        Raises ``APIConnectionError`` when the body is cut or shorter than its
-        Content-Length; the target then keeps its old content (or stays absent).
+        A cut body is resumed (``Range``/``If-Range``) or restarted within the
+        client's ``max_retries``; after that it raises ``APIConnectionError`` and the
+        target keeps its old content (or stays absent).
         """
-        tracker = DownloadTracker(self.http_response, progress)
-        _write(self.iter_bytes(chunk_size or DEFAULT_CHUNK_SIZE), file, tracker)
+        plan = DownloadPlan(self.http_response, progress, self._client.retry_policy_for())
+        response = self.http_response
+        with AtomicFile(file) as out:
+            while True:
+                try:
+                    with map_transport_errors(response.request):
+                        for chunk in response.iter_bytes(chunk_size or DEFAULT_CHUNK_SIZE):
+                            out.write(chunk)
+                            plan.advance(len(chunk))
+                    plan.finish()
+                    return
+                except APIConnectionError as exc:
+                    again = plan.after_cut(exc)  # or re-raises
+                response.close()
+                response = self._send_again(again)
+                if plan.accept(response):
+                    out.truncate()
+
+    def _send_again(self, again: Again) -> httpx2.Response:
+        client = self._client
+        assert isinstance(client, Resender), "a sync download needs a sync client"
+        client.pause(again.delay)
+        self.retries_taken += 1
+        response = client.resend(self.http_request, again.headers)
+        self.http_response = response
+        return response
 
 
 class AsyncStreamedBinaryAPIResponse(AsyncAPIResponse[bytes]):
@@ -135,5 +215,29 @@ class AsyncStreamedBinaryAPIResponse(AsyncAPIResponse[bytes]):
         progress: ProgressCallback | None = None,
     ) -> None:
         """Stream the body to ``file`` atomically; see ``StreamedBinaryAPIResponse``."""
-        tracker = DownloadTracker(self.http_response, progress)
-        await _awrite(self.iter_bytes(chunk_size or DEFAULT_CHUNK_SIZE), file, tracker)
+        plan = DownloadPlan(self.http_response, progress, self._client.retry_policy_for())
+        response = self.http_response
+        async with AsyncAtomicFile(file) as out:
+            while True:
+                try:
+                    with map_transport_errors(response.request):
+                        async for chunk in response.aiter_bytes(chunk_size or DEFAULT_CHUNK_SIZE):
+                            await out.write(chunk)
+                            plan.advance(len(chunk))
+                    plan.finish()
+                    return
+                except APIConnectionError as exc:
+                    again = plan.after_cut(exc)  # or re-raises
+                await response.aclose()
+                response = await self._send_again(again)
+                if plan.accept(response):
+                    await out.truncate()
+
+    async def _send_again(self, again: Again) -> httpx2.Response:
+        client = self._client
+        assert isinstance(client, AsyncResender), "an async download needs an async client"
+        await client.apause(again.delay)
+        self.retries_taken += 1
+        response = await client.aresend(self.http_request, again.headers)
+        self.http_response = response
+        return response

@@ -47,6 +47,10 @@ class _TempFile:
         self.file.close()
         self.path.unlink(missing_ok=True)
 
+    def truncate(self) -> None:
+        self.file.seek(0)
+        self.file.truncate()
+
 
 class AtomicFile:
     """Write bytes to ``target`` all or nothing.
@@ -67,6 +71,11 @@ class AtomicFile:
         """Append ``data`` to the temporary file."""
         assert self._temp is not None, "use AtomicFile as a context manager"
         self._temp.file.write(data)
+
+    def truncate(self) -> None:
+        """Drop what was written so far (a download restarting from zero)."""
+        assert self._temp is not None, "use AtomicFile as a context manager"
+        self._temp.truncate()
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
@@ -97,6 +106,11 @@ class AsyncAtomicFile:
         """Append ``data`` to the temporary file."""
         assert self._temp is not None, "use AsyncAtomicFile as an async context manager"
         await anyio.to_thread.run_sync(self._temp.file.write, data)
+
+    async def truncate(self) -> None:
+        """Drop what was written so far (a download restarting from zero)."""
+        assert self._temp is not None, "use AsyncAtomicFile as an async context manager"
+        await anyio.to_thread.run_sync(self._temp.truncate)
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable, Generator
 from dataclasses import dataclass
 from typing import Protocol
 
 import httpx2
 
+from ._constants import STARTED_AT_EXTENSION
 from ._exceptions import APIConnectionError, APIStatusError, APITimeoutError
 from ._options import FinalRequestOptions
 from ._retries import Retry, RetryPolicy, Stop
@@ -82,7 +84,12 @@ class FlowClient(Protocol):
     """What the flow needs from a client."""
 
     def build_request(
-        self, options: FinalRequestOptions, *, retries_taken: int, idempotency_key: str | None
+        self,
+        options: FinalRequestOptions,
+        *,
+        retries_taken: int,
+        idempotency_key: str | None,
+        stream: bool,
     ) -> httpx2.Request: ...
 
     def retry_policy(self, options: FinalRequestOptions) -> RetryPolicy: ...
@@ -109,7 +116,9 @@ def decode_error_body(content: bytes) -> object | None:
     return decoded
 
 
-def call_flow(client: FlowClient, options: FinalRequestOptions, *, read_body: bool) -> Flow:
+def call_flow(
+    client: FlowClient, options: FinalRequestOptions, *, read_body: bool, stream: bool
+) -> Flow:
     """Run one call to its final response; returns ``(response, retries_taken)``.
 
     Raises the ``APIStatusError`` subclass of a final error status, or
@@ -117,10 +126,11 @@ def call_flow(client: FlowClient, options: FinalRequestOptions, *, read_body: bo
     """
     policy = client.retry_policy(options)
     idempotency_key = client.idempotency_key_for(options)
+    started_at = time.monotonic()
     retries = 0
     while True:
         request = client.build_request(
-            options, retries_taken=retries, idempotency_key=idempotency_key
+            options, retries_taken=retries, idempotency_key=idempotency_key, stream=stream
         )
         log.debug("Request: %s %s", request.method, request.url)
         try:
@@ -129,6 +139,7 @@ def call_flow(client: FlowClient, options: FinalRequestOptions, *, read_body: bo
                 if read_body:
                     yield ReadBody(response, client.deadline_for(options))
                 log.debug("Response: %s %s %d", request.method, request.url, response.status_code)
+                response.extensions[STARTED_AT_EXTENSION] = started_at
                 return response, retries
             decision = yield from _after_error_status(client, policy, response, retries)
         except TRANSPORT_ERRORS as exc:

@@ -17,6 +17,7 @@ import httpx2
 from ._body import aread_bounded, map_transport_errors, read_bounded
 from ._constants import REQUEST_ID_HEADER
 from ._exceptions import MissingStreamClassError, StreamAlreadyConsumed
+from ._jsonl import AsyncJSONLDecoder, JSONLDecoder
 from ._models import BaseModel
 from ._options import FinalRequestOptions
 from ._parsing import parse_body
@@ -154,6 +155,15 @@ class BaseAPIResponse(Generic[R]):
             retries_taken=self.retries_taken,
         )
 
+    def _jsonl_object(self, target: Any) -> Any:
+        """Build the JSON Lines decoder a ``JSONLDecoder[T]`` target asks for."""
+        line_type = extract_type_arg(target, (JSONLDecoder, AsyncJSONLDecoder), what="JSONLDecoder")
+        return get_origin(target)(
+            line_type=line_type,
+            response=self.http_response,
+            strict=self._client.strict_response_validation,
+        )
+
     def _finish(self, to: Any, value: object) -> object:
         if to is None and not isinstance(self._options.post_parser, NotGiven):
             value = self._options.post_parser(value)
@@ -164,6 +174,11 @@ class BaseAPIResponse(Generic[R]):
     def _check_not_consumed(self) -> None:
         if self._iterated and not _has_content(self.http_response):
             raise StreamAlreadyConsumed(_CONSUMED_MESSAGE)
+
+
+def _is_jsonl_target(target: object) -> bool:
+    origin = get_origin(target)
+    return isinstance(origin, type) and issubclass(origin, (JSONLDecoder, AsyncJSONLDecoder))
 
 
 def _chunk_type_or(stream_cls: Any, default: Any) -> Any:
@@ -211,7 +226,9 @@ class APIResponse(BaseAPIResponse[R]):
         cached = self._cached(key)
         if cached is not _MISSING:
             return cached  # type: ignore[return-value]  # cached under the same target
-        if self._stream:
+        if _is_jsonl_target(key):
+            value = self._jsonl_object(key)
+        elif self._stream:
             value = self._stream_object(to)
         else:
             self.read()
@@ -284,7 +301,9 @@ class AsyncAPIResponse(BaseAPIResponse[R]):
         cached = self._cached(key)
         if cached is not _MISSING:
             return cached  # type: ignore[return-value]  # cached under the same target
-        if self._stream:
+        if _is_jsonl_target(key):
+            value = self._jsonl_object(key)
+        elif self._stream:
             value = self._stream_object(to)
         else:
             await self.read()

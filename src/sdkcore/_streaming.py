@@ -1,133 +1,35 @@
 """Typed Server-Sent Event streams: ``Stream[T]`` and ``AsyncStream[T]``.
 
-What an event means (end of stream, an error, an item) is decided once, in
-``EventInterpreter``; the two stream classes only move bytes from the response
-into it and hand the items on.
+Both only move bytes: ``EventInterpreter`` says what the events mean and
+``StreamSession`` whether a broken stream may go on (retry before the first
+item, opt-in reconnect) and when it has been idle too long.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import AsyncIterator, Iterator, Mapping
+import datetime
+from collections.abc import AsyncIterator, Iterator
 from types import TracebackType
-from typing import Final, Generic, TypeVar
+from typing import Generic, TypeVar
 
 import anyio
 import httpx2
-import pydantic
 from typing_extensions import Self
 
 from ._body import map_transport_errors
-from ._constants import DEFAULT_MAX_EVENT_SIZE, REQUEST_ID_HEADER
-from ._exceptions import APIError, APIResponseValidationError, APIStatusError, status_error_class
-from ._models import load_json
-from ._sse import ServerSentEvent, SSEDecoder
-from ._types import ResponseClient
+from ._constants import REQUEST_ID_HEADER
+from ._events import EventInterpreter, Recovery, StreamSession
+from ._exceptions import APIError
+from ._options import FinalRequestOptions
+from ._types import AsyncResender, Resender, ResponseClient
 
-__all__ = ["AsyncStream", "EventInterpreter", "Stream", "error_event_status"]
+__all__ = ["AsyncStream", "Stream"]
 
 _T = TypeVar("_T")
-
-#: Data that ends a stream, as a whole data value.
-DONE_DATA: Final = "[DONE]"
-#: Event types that keep a connection alive and never reach the caller.
-KEEPALIVE_EVENTS: Final = frozenset({"ping", "keep-alive", "keepalive", "heartbeat"})
-_STATUS_BY_ERROR_TYPE: Final = (("rate_limit", 429), ("overloaded", 529))
-
-
-def error_event_status(error: object) -> int | None:
-    """The HTTP status an error event's ``error`` member stands for, if any.
-
-    An integer ``status`` or ``code`` is taken as is; a ``type`` or ``code`` naming
-    ``rate_limit`` or ``overloaded`` maps to 429 or 529.
-    """
-    if not isinstance(error, Mapping):
-        return None
-    for key in ("status", "code"):
-        value = error.get(key)
-        if isinstance(value, int) and not isinstance(value, bool) and 100 <= value <= 599:
-            return value
-    names = f"{error.get('type', '')} {error.get('code', '')}".lower()
-    for needle, status in _STATUS_BY_ERROR_TYPE:
-        if needle in names:
-            return status
-    return None
-
-
-class EventInterpreter(Generic[_T]):
-    """Sans-I/O: bytes of an event stream in, typed items out.
-
-    Sets ``done`` on ``[DONE]``; raises the API's error for an error event and
-    ``APIResponseValidationError`` for data that is not JSON.
-    """
-
-    def __init__(
-        self, cast_to: type[_T], response: httpx2.Response, client: ResponseClient
-    ) -> None:
-        self.done = False
-        self._cast_to = cast_to
-        self._response = response
-        self._client = client
-        self._strict = client.strict_response_validation
-        self._decoder = SSEDecoder(max_event_size=DEFAULT_MAX_EVENT_SIZE)
-
-    def feed(self, chunk: bytes) -> list[_T]:
-        """The items completed by ``chunk``; stops at ``[DONE]``."""
-        items: list[_T] = []
-        for event in self._decoder.feed(chunk):
-            data = event.data
-            if data == DONE_DATA:
-                self.done = True
-                break
-            if event.event in KEEPALIVE_EVENTS:
-                continue
-            items.append(self._item(event, data))
-        return items
-
-    def _item(self, event: ServerSentEvent, data: str) -> _T:
-        # Cheap substring tests keep the common path to one parse of the data;
-        # a JSON key can be spelt with \u escapes, hence the second test.
-        if event.event == "error" or '"error"' in data or "\\u" in data:
-            self._raise_if_error(event, data)
-        try:
-            item: _T = load_json(self._cast_to, data, strict=self._strict)
-        except pydantic.ValidationError as exc:
-            raise APIResponseValidationError(
-                self._response, data, message=f"Invalid data in a stream event: {data[:200]!r}"
-            ) from exc
-        return item
-
-    def _raise_if_error(self, event: ServerSentEvent, data: str) -> None:
-        try:
-            decoded = json.loads(data)
-        except ValueError:
-            decoded = data
-        if isinstance(decoded, dict) and "error" in decoded:
-            raise self._error(decoded["error"])
-        if event.event == "error":
-            raise self._error(decoded)
-
-    def _error(self, error: object) -> APIError:
-        message = _error_message(error)
-        status = error_event_status(error)
-        if status is None or status < 400:
-            return APIError(message, self._response.request, body=error)
-        exc: APIStatusError = status_error_class(status)(
-            message, response=self._response, body=error
-        )
-        exc.status_code = status
-        return exc
-
-
-def _error_message(error: object) -> str:
-    if isinstance(error, Mapping) and isinstance(error.get("message"), str):
-        return f"An error event arrived in the stream: {error['message']}"
-    return f"An error event arrived in the stream: {error!r}"
 
 
 class _StreamBase(Generic[_T]):
     response: httpx2.Response
-    retries_taken: int
 
     def __init__(
         self,
@@ -135,20 +37,34 @@ class _StreamBase(Generic[_T]):
         cast_to: type[_T],
         response: httpx2.Response,
         client: ResponseClient,
-        options: object | None = None,
+        options: FinalRequestOptions | None = None,
         retries_taken: int = 0,
     ) -> None:
         self.response = response
-        self.retries_taken = retries_taken
         self._cast_to = cast_to
         self._client = client
-        self._options = options
-        self._events = EventInterpreter(cast_to, response, client)
+        strict = client.strict_response_validation
+        self._events = EventInterpreter(cast_to, response, strict=strict)
+        self._session = StreamSession(response, client, options, retries_taken)
 
     @property
     def request_id(self) -> str | None:
-        """The ``x-request-id`` header of the response, or ``None``."""
+        """The ``x-request-id`` header of the (latest) response, or ``None``."""
         return self.response.headers.get(REQUEST_ID_HEADER)
+
+    @property
+    def retries_taken(self) -> int:
+        """Retries made for this call, those of the stream before its first item included."""
+        return self._session.retries_taken
+
+    @property
+    def time_to_first_event(self) -> datetime.timedelta | None:
+        """From sending the first attempt's request to delivering the first item."""
+        return self._session.time_to_first_event
+
+    def _restart(self, response: httpx2.Response, recovery: Recovery) -> None:
+        self.response = response
+        self._events = self._events.restart(response, resume=recovery.resume)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} type={self._cast_to!r} status={self.response.status_code}>"
@@ -158,7 +74,8 @@ class Stream(_StreamBase[_T]):
     """An iterator of ``T``, one per Server-Sent Event, over an open response.
 
     The response closes when the stream ends, on ``close()``, on leaving ``with``
-    and when the caller breaks out of the loop.
+    and when the caller breaks out of the loop. Raises the API's error for an
+    error event, ``APIConnectionError`` / ``APITimeoutError`` for transport failures.
 
     >>> with client.get("/events", cast_to=Chunk, stream=True, stream_cls=Stream[Chunk]) as s:
     ...     for chunk in s:
@@ -166,15 +83,38 @@ class Stream(_StreamBase[_T]):
     """
 
     def __iter__(self) -> Iterator[_T]:
-        events = self._events
         try:
-            with map_transport_errors(self.response.request):
-                for chunk in self.response.iter_bytes():
-                    yield from events.feed(chunk)
-                    if events.done:
-                        return
+            while True:
+                try:
+                    yield from self._pump()
+                    return
+                except APIError as exc:
+                    recovery = self._session.recover(exc, self._events)  # or re-raises
+                self.response.close()
+                self._restart(self._resend(recovery), recovery)
         finally:
             self.response.close()
+
+    def _pump(self) -> Iterator[_T]:
+        events, session = self._events, self._session
+        with map_transport_errors(self.response.request):
+            for chunk in self.response.iter_bytes():
+                items = events.feed(chunk)
+                for item in items:
+                    session.delivered()
+                    yield item
+                if events.error is not None:
+                    raise events.error
+                if events.done:
+                    return
+                if not items:
+                    session.check_idle(self.response.request)
+
+    def _resend(self, recovery: Recovery) -> httpx2.Response:
+        client = self._client
+        assert isinstance(client, Resender), "a sync stream needs a sync client"
+        client.pause(recovery.delay)
+        return client.resend(self.response.request, recovery.headers)
 
     def close(self) -> None:
         """Close the response and release its connection. Safe to call twice."""
@@ -192,6 +132,9 @@ class Stream(_StreamBase[_T]):
 class AsyncStream(_StreamBase[_T]):
     """The async twin of ``Stream``: ``async for`` over ``T``, one per event.
 
+    ``aclose()`` may be called from another task while one iterates; a cancelled
+    consumer still closes the response.
+
     >>> async with await client.get("/events", cast_to=Chunk, stream=True,
     ...                             stream_cls=AsyncStream[Chunk]) as s:
     ...     async for chunk in s:
@@ -199,18 +142,52 @@ class AsyncStream(_StreamBase[_T]):
     """
 
     async def __aiter__(self) -> AsyncIterator[_T]:
-        events = self._events
         try:
-            with map_transport_errors(self.response.request):
-                async for chunk in self.response.aiter_bytes():
-                    for item in events.feed(chunk):
+            while True:
+                try:
+                    async for item in self._pump():
                         yield item
-                    if events.done:
-                        return
+                    return
+                except APIError as exc:
+                    recovery = self._session.recover(exc, self._events)  # or re-raises
+                await self.response.aclose()
+                self._restart(await self._resend(recovery), recovery)
         finally:
             # Shielded so that a cancelled consumer still returns the connection.
             with anyio.CancelScope(shield=True):
                 await self.response.aclose()
+
+    async def _pump(self) -> AsyncIterator[_T]:
+        events, session = self._events, self._session
+        with map_transport_errors(self.response.request):
+            chunks = self.response.aiter_bytes()
+            while True:
+                chunk = await self._next_chunk(chunks)
+                if chunk is None:
+                    return
+                items = events.feed(chunk)
+                for item in items:
+                    session.delivered()
+                    yield item
+                if events.error is not None:
+                    raise events.error
+                if events.done:
+                    return
+
+    async def _next_chunk(self, chunks: AsyncIterator[bytes]) -> bytes | None:
+        remaining = self._session.idle_remaining()
+        if remaining is None:
+            return await anext(chunks, None)
+        with anyio.move_on_after(max(remaining, 0)) as scope:
+            return await anext(chunks, None)
+        assert scope.cancelled_caught
+        raise self._session.idle_error(self.response.request)
+
+    async def _resend(self, recovery: Recovery) -> httpx2.Response:
+        client = self._client
+        assert isinstance(client, AsyncResender), "an async stream needs an async client"
+        await client.apause(recovery.delay)
+        return await client.aresend(self.response.request, recovery.headers)
 
     async def close(self) -> None:
         """Close the response and release its connection. Safe to call twice."""
@@ -227,4 +204,3 @@ class AsyncStream(_StreamBase[_T]):
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         await self.close()
-

@@ -9,6 +9,7 @@ import httpx2
 
 if TYPE_CHECKING:
     from ._exceptions import APIStatusError
+    from ._options import FinalRequestOptions
     from ._retries import RetryPolicy
 
 __all__ = [
@@ -101,9 +102,8 @@ class ResponseClient(Protocol):
         """The client's retry policy (``max_retries`` overrides the client's)."""
         ...
 
-    @property
-    def stream_idle_timeout(self) -> float | None:
-        """The client's default stream idle timeout."""
+    def idle_timeout_for(self, options: FinalRequestOptions) -> float | None:
+        """The stream idle timeout of one call: its own, else the client's."""
         ...
 
 
