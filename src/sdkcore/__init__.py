@@ -48,9 +48,12 @@ from ._sse import SSEDecoder as SSEDecoder
 from ._streaming import AsyncStream as AsyncStream
 from ._streaming import Stream as Stream
 from ._types import NOT_GIVEN as NOT_GIVEN
+from ._types import Body as Body
+from ._types import Headers as Headers
 from ._types import NotGiven as NotGiven
 from ._types import Omit as Omit
 from ._types import ProgressCallback as ProgressCallback
+from ._types import Query as Query
 from ._wrappers import async_to_custom_raw_response_wrapper as async_to_custom_raw_response_wrapper
 from ._wrappers import (
     async_to_custom_streamed_response_wrapper as async_to_custom_streamed_response_wrapper,
@@ -87,10 +90,12 @@ __all__ = [
     "BadRequestError",
     "BaseAPIResponse",
     "BaseModel",
+    "Body",
     "BinaryAPIResponse",
     "BodyTooLargeError",
     "ConflictError",
     "FinalRequestOptions",
+    "Headers",
     "HttpxBinaryResponseContent",
     "InternalServerError",
     "JSONLDecoder",
@@ -100,6 +105,7 @@ __all__ = [
     "Omit",
     "PermissionDeniedError",
     "ProgressCallback",
+    "Query",
     "RateLimitError",
     "RequestOptions",
     "ResponseContextManager",

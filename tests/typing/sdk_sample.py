@@ -16,6 +16,7 @@ from sdkcore import (
     AsyncStreamedBinaryAPIResponse,
     BaseModel,
     BinaryAPIResponse,
+    Headers,
     ResponseContextManager,
     Stream,
     StreamedBinaryAPIResponse,
@@ -30,7 +31,6 @@ from sdkcore import (
     to_raw_response_wrapper,
     to_streamed_response_wrapper,
 )
-from sdkcore._types import Headers
 
 
 class Thing(BaseModel):
