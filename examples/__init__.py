@@ -1,0 +1,1 @@
+"""Example SDKs built on sdkcore; run one with ``python -m examples.minillm``."""
