@@ -18,9 +18,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-
-REPO = Path(__file__).resolve().parents[1]
-
 from examples.minillm import AsyncMiniLLM, MiniLLM, MiniLLMServer
 from examples.minillm._backend import sample_file
 from examples.minillm.types import (
@@ -41,6 +38,8 @@ from sdkcore import (
     Stream,
     StreamedBinaryAPIResponse,
 )
+
+REPO = Path(__file__).resolve().parents[1]
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
