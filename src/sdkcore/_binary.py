@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-
-import httpx2
+from typing import TYPE_CHECKING
 
 from ._files import AsyncAtomicFile, AtomicFile, FileTarget
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
+
+    import httpx2
 
 __all__ = ["HttpxBinaryResponseContent"]
 

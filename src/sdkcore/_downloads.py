@@ -3,15 +3,14 @@
 ``DownloadPlan`` (sans-I/O) counts bytes, reports progress, refuses a body shorter
 than its Content-Length and decides how a cut download goes on: resumed with
 ``Range``/``If-Range`` where the server allows it, else restarted from zero,
-within the client's ``max_retries``. The response classes only move chunks.
+within the call's ``max_retries`` (else the client's). The response classes only move chunks.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from contextlib import aclosing
 from dataclasses import dataclass
-
-import httpx2
+from typing import TYPE_CHECKING
 
 from ._body import map_transport_errors
 from ._constants import DEFAULT_CHUNK_SIZE
@@ -19,7 +18,14 @@ from ._exceptions import APIConnectionError
 from ._files import AsyncAtomicFile, AtomicFile, FileTarget
 from ._response import APIResponse, AsyncAPIResponse
 from ._retries import RetryPolicy, Stop
-from ._types import AsyncResender, ProgressCallback, Resender
+from ._types import AsyncResender, ProgressCallback, Resender, ResponseClient
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    import httpx2
+
+    from ._options import FinalRequestOptions
 
 __all__ = [
     "AsyncBinaryAPIResponse",
@@ -173,14 +179,18 @@ class StreamedBinaryAPIResponse(APIResponse[bytes]):
         """Stream the body to ``file`` atomically, ``chunk_size`` bytes at a time.
 
         A cut body is resumed (``Range``/``If-Range``) or restarted within the
-        client's ``max_retries``; after that it raises ``APIConnectionError`` and the
+        call's ``max_retries``; after that it raises ``APIConnectionError`` and the
         target keeps its old content (or stays absent).
         """
-        plan = DownloadPlan(self.http_response, progress, self._client.retry_policy_for())
-        response = self.http_response
+        plan = DownloadPlan(self.http_response, progress, _policy(self._client, self._options))
+        request = self.http_request  # every attempt repeats the first request
+        again: Again | None = None
         with AtomicFile(file) as out:
             while True:
                 try:
+                    if again is not None:
+                        self._send_again(request, again, plan, out)
+                    response = self.http_response
                     with map_transport_errors(response.request):
                         for chunk in response.iter_bytes(chunk_size or DEFAULT_CHUNK_SIZE):
                             out.write(chunk)
@@ -189,19 +199,18 @@ class StreamedBinaryAPIResponse(APIResponse[bytes]):
                     return
                 except APIConnectionError as exc:
                     again = plan.after_cut(exc)  # or re-raises
-                response.close()
-                response = self._send_again(again)
-                if plan.accept(response):
-                    out.truncate()
 
-    def _send_again(self, again: Again) -> httpx2.Response:
+    def _send_again(
+        self, request: httpx2.Request, again: Again, plan: DownloadPlan, out: AtomicFile
+    ) -> None:
         client = self._client
         assert isinstance(client, Resender), "a sync download needs a sync client"
+        self.http_response.close()
         client.pause(again.delay)
         self.retries_taken += 1
-        response = client.resend(self.http_request, again.headers)
-        self.http_response = response
-        return response
+        self.http_response = client.resend(request, again.headers)
+        if plan.accept(self.http_response):
+            out.truncate()
 
 
 class AsyncStreamedBinaryAPIResponse(AsyncAPIResponse[bytes]):
@@ -215,29 +224,40 @@ class AsyncStreamedBinaryAPIResponse(AsyncAPIResponse[bytes]):
         progress: ProgressCallback | None = None,
     ) -> None:
         """Stream the body to ``file`` atomically; see ``StreamedBinaryAPIResponse``."""
-        plan = DownloadPlan(self.http_response, progress, self._client.retry_policy_for())
-        response = self.http_response
+        plan = DownloadPlan(self.http_response, progress, _policy(self._client, self._options))
+        request = self.http_request  # every attempt repeats the first request
+        again: Again | None = None
         async with AsyncAtomicFile(file) as out:
             while True:
                 try:
+                    if again is not None:
+                        await self._send_again(request, again, plan, out)
+                    response = self.http_response
+                    size = chunk_size or DEFAULT_CHUNK_SIZE
                     with map_transport_errors(response.request):
-                        async for chunk in response.aiter_bytes(chunk_size or DEFAULT_CHUNK_SIZE):
-                            await out.write(chunk)
-                            plan.advance(len(chunk))
+                        async with aclosing(response.aiter_bytes(size)) as chunks:
+                            async for chunk in chunks:
+                                await out.write(chunk)
+                                plan.advance(len(chunk))
                     plan.finish()
                     return
                 except APIConnectionError as exc:
                     again = plan.after_cut(exc)  # or re-raises
-                await response.aclose()
-                response = await self._send_again(again)
-                if plan.accept(response):
-                    await out.truncate()
 
-    async def _send_again(self, again: Again) -> httpx2.Response:
+    async def _send_again(
+        self, request: httpx2.Request, again: Again, plan: DownloadPlan, out: AsyncAtomicFile
+    ) -> None:
         client = self._client
         assert isinstance(client, AsyncResender), "an async download needs an async client"
+        await self.http_response.aclose()
         await client.apause(again.delay)
         self.retries_taken += 1
-        response = await client.aresend(self.http_request, again.headers)
-        self.http_response = response
-        return response
+        self.http_response = await client.aresend(request, again.headers)
+        if plan.accept(self.http_response):
+            await out.truncate()
+
+
+def _policy(client: ResponseClient, options: FinalRequestOptions) -> RetryPolicy:
+    """The retry budget of a download: the call's ``max_retries``, else the client's."""
+    max_retries = options.max_retries
+    return client.retry_policy_for(max_retries if isinstance(max_retries, int) else None)

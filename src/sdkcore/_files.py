@@ -11,11 +11,13 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from types import TracebackType
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import anyio
 import anyio.to_thread
+
+if TYPE_CHECKING:
+    from types import TracebackType
 
 __all__ = ["AsyncAtomicFile", "AtomicFile", "FileTarget"]
 
@@ -78,7 +80,10 @@ class AtomicFile:
         self._temp.truncate()
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         assert self._temp is not None
         if exc_type is None:
@@ -113,7 +118,10 @@ class AsyncAtomicFile:
         await anyio.to_thread.run_sync(self._temp.truncate)
 
     async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         assert self._temp is not None
         # Shielded: a cancelled download must still remove its temporary file.

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
+from typing_extensions import TypeIs
+
 from ._constants import OVERRIDE_CAST_TO_HEADER, RAW_RESPONSE_HEADER
 from ._types import NOT_GIVEN, Headers, NotGiven, Omit, PostParser, Query, TimeoutTypes
 
@@ -69,15 +71,15 @@ class FinalRequestOptions:
 
     method: str
     url: str
-    params: Query = field(default_factory=dict)
-    headers: Headers = field(default_factory=dict)
+    params: Query = field(default_factory=dict[str, object])
+    headers: Headers = field(default_factory=dict[str, "str | Omit"])
     json_data: object | None = None
     extra_json: Mapping[str, object] | None = None
     timeout: TimeoutTypes | NotGiven = NOT_GIVEN
     max_retries: int | NotGiven = NOT_GIVEN
     idempotency_key: str | None = None
     post_parser: PostParser | NotGiven = NOT_GIVEN
-    stream_idle_timeout: float | None | NotGiven = NOT_GIVEN
+    stream_idle_timeout: float | NotGiven | None = NOT_GIVEN
     sse_reconnect: int = 0
     return_mode: ReturnMode = field(init=False, default=ReturnMode.PARSED)
     response_cls: type[Any] | None = field(init=False, default=None)
@@ -107,9 +109,13 @@ class FinalRequestOptions:
             return self.json_data
         if self.json_data is None:
             return dict(self.extra_json)
-        if isinstance(self.json_data, Mapping):
+        if _is_json_object(self.json_data):
             return {**self.json_data, **self.extra_json}
         raise TypeError("extra_body can only be merged into a JSON object body")
+
+
+def _is_json_object(value: object) -> TypeIs[Mapping[str, object]]:
+    return isinstance(value, Mapping)
 
 
 _RAW_LOWER = RAW_RESPONSE_HEADER.lower()
@@ -125,7 +131,7 @@ def make_request_options(
     post_parser: PostParser | NotGiven = NOT_GIVEN,
     max_retries: int | NotGiven = NOT_GIVEN,
     idempotency_key: str | None = None,
-    stream_idle_timeout: float | None | NotGiven = NOT_GIVEN,
+    stream_idle_timeout: float | NotGiven | None = NOT_GIVEN,
     sse_reconnect: int | NotGiven = NOT_GIVEN,
 ) -> RequestOptions:
     """Build the ``options`` an SDK method passes on; an argument left out changes nothing.

@@ -7,23 +7,27 @@ only read the body.
 
 from __future__ import annotations
 
-import datetime
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from types import TracebackType
-from typing import Any, Final, Generic, TypeVar, get_origin, overload
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar, get_origin, overload
 
 import httpx2
+from typing_extensions import TypeIs
 
 from ._body import aread_bounded, map_transport_errors, read_bounded
 from ._constants import REQUEST_ID_HEADER
 from ._exceptions import MissingStreamClassError, StreamAlreadyConsumed
 from ._jsonl import AsyncJSONLDecoder, JSONLDecoder
 from ._models import BaseModel
-from ._options import FinalRequestOptions
 from ._parsing import parse_body
 from ._streaming import AsyncStream, Stream
 from ._types import NotGiven, ResponseClient
 from ._typing import extract_type_arg
+
+if TYPE_CHECKING:
+    import datetime
+    from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator
+
+    from ._options import FinalRequestOptions
 
 __all__ = [
     "APIResponse",
@@ -39,6 +43,7 @@ _APIResponseT = TypeVar("_APIResponseT", bound="APIResponse[Any]")
 _AsyncAPIResponseT = TypeVar("_AsyncAPIResponseT", bound="AsyncAPIResponse[Any]")
 
 _MISSING: Final = object()
+_POST_PARSED: Final = object()
 _CONSUMED_MESSAGE: Final = (
     "The body was already streamed through an iterator, so it cannot be read again. "
     "Call read() or parse() before iterating, or keep the chunks while iterating."
@@ -104,7 +109,10 @@ class BaseAPIResponse(Generic[R]):
 
     @property
     def elapsed(self) -> datetime.timedelta:
-        """Time from sending the request to the end of the body (or to now, while open)."""
+        """Time from sending the request to the end of the body.
+
+        Raises ``RuntimeError`` (from httpx2) while a streamed body is still open.
+        """
         return self.http_response.elapsed
 
     @property
@@ -118,6 +126,18 @@ class BaseAPIResponse(Generic[R]):
             f"<{type(self).__name__} [{response.status_code} {response.reason_phrase}] "
             f"type={self._cast_to!r}>"
         )
+
+    def _cache_key(self, to: object) -> object:
+        """The cache key of a parse: the target, set apart when ``post_parser`` applies.
+
+        ``parse()`` runs the call's ``post_parser`` and ``parse(to=cast_to)`` does
+        not, so the two must not share a cached result.
+        """
+        if to is not None:
+            return to
+        if isinstance(self._options.post_parser, NotGiven):
+            return self._cast_to
+        return (_POST_PARSED, self._cast_to)
 
     def _cached(self, key: object) -> object:
         try:
@@ -133,20 +153,19 @@ class BaseAPIResponse(Generic[R]):
 
     def _stream_object(self, to: Any) -> Any:
         """Build the stream for a ``stream=True`` call (``to`` overrides the class)."""
+        cls = to if to is not None else self._stream_cls or self._client.default_stream_cls
+        if cls is None:
+            raise MissingStreamClassError()
+        origin = get_origin(cls) or cls
+        if not _is_stream_class(origin):
+            raise TypeError(
+                f"A streamed response parses to a Stream or AsyncStream subclass with "
+                f"a chunk type (e.g. Stream[Chunk]); got {cls!r}."
+            )
         if to is not None:
-            origin = get_origin(to) or to
-            if not (isinstance(origin, type) and issubclass(origin, (Stream, AsyncStream))):
-                raise TypeError(
-                    f"A streamed response parses to a Stream or AsyncStream subclass with "
-                    f"a chunk type (e.g. Stream[Chunk]); got {to!r}."
-                )
             chunk_type = extract_type_arg(to, (Stream, AsyncStream), what="Stream")
         else:
-            to = self._stream_cls or self._client.default_stream_cls
-            if to is None:
-                raise MissingStreamClassError()
-            origin = get_origin(to) or to
-            chunk_type = _chunk_type_or(to, self._cast_to)
+            chunk_type = _chunk_type_or(cls, self._cast_to)
         return origin(
             cast_to=chunk_type,
             response=self.http_response,
@@ -168,11 +187,13 @@ class BaseAPIResponse(Generic[R]):
         if to is None and not isinstance(self._options.post_parser, NotGiven):
             value = self._options.post_parser(value)
         if isinstance(value, BaseModel):
-            value._request_id = self.headers.get(REQUEST_ID_HEADER)
+            value._request_id = self.headers.get(REQUEST_ID_HEADER)  # pyright: ignore[reportPrivateUsage]  # ours to set
         return value
 
     def _check_not_consumed(self) -> None:
-        if self._iterated and not _has_content(self.http_response):
+        # Iterated through our iterators or through ``http_response`` directly.
+        consumed = self._iterated or self.http_response.is_stream_consumed
+        if consumed and not _has_content(self.http_response):
             raise StreamAlreadyConsumed(_CONSUMED_MESSAGE)
 
 
@@ -181,11 +202,30 @@ def _is_jsonl_target(target: object) -> bool:
     return isinstance(origin, type) and issubclass(origin, (JSONLDecoder, AsyncJSONLDecoder))
 
 
+def _is_stream_class(cls: object) -> TypeIs[type[Stream[Any]] | type[AsyncStream[Any]]]:
+    return isinstance(cls, type) and issubclass(cls, (Stream, AsyncStream))
+
+
 def _chunk_type_or(stream_cls: Any, default: Any) -> Any:
     try:
         return extract_type_arg(stream_cls, (Stream, AsyncStream), what="Stream")
     except TypeError:
         return default
+
+
+@asynccontextmanager
+async def _closed_at_exit(parts: AsyncIterator[_T]) -> AsyncGenerator[AsyncIterator[_T]]:
+    """Close httpx2's async iterator when a consumer stops early.
+
+    Left to the garbage collector, an unfinished async generator is finalised
+    outside its task, which trio reports as a ``ResourceWarning``.
+    """
+    try:
+        yield parts
+    finally:
+        aclose = getattr(parts, "aclose", None)
+        if aclose is not None:
+            await aclose()
 
 
 def _has_content(response: httpx2.Response) -> bool:
@@ -222,18 +262,19 @@ class APIResponse(BaseAPIResponse[R]):
 
         >>> response.parse(to=dict[str, object])
         """
-        key = to if to is not None else self._cast_to
+        target = to if to is not None else self._cast_to
+        key = self._cache_key(to)
         cached = self._cached(key)
         if cached is not _MISSING:
             return cached  # type: ignore[return-value]  # cached under the same target
-        if _is_jsonl_target(key):
-            value = self._jsonl_object(key)
+        if _is_jsonl_target(target):
+            value = self._jsonl_object(target)
         elif self._stream:
             value = self._stream_object(to)
         else:
             self.read()
             strict = self._client.strict_response_validation
-            value = self._finish(to, parse_body(key, self.http_response, strict=strict))
+            value = self._finish(to, parse_body(target, self.http_response, strict=strict))
         self._remember(key, value)
         return value  # type: ignore[no-any-return]  # built for this very target
 
@@ -297,18 +338,19 @@ class AsyncAPIResponse(BaseAPIResponse[R]):
     async def parse(self) -> R: ...
     async def parse(self, *, to: type[_T] | None = None) -> R | _T:
         """The body as ``to`` or as the declared type; see ``APIResponse.parse``."""
-        key = to if to is not None else self._cast_to
+        target = to if to is not None else self._cast_to
+        key = self._cache_key(to)
         cached = self._cached(key)
         if cached is not _MISSING:
             return cached  # type: ignore[return-value]  # cached under the same target
-        if _is_jsonl_target(key):
-            value = self._jsonl_object(key)
+        if _is_jsonl_target(target):
+            value = self._jsonl_object(target)
         elif self._stream:
             value = self._stream_object(to)
         else:
             await self.read()
             strict = self._client.strict_response_validation
-            value = self._finish(to, parse_body(key, self.http_response, strict=strict))
+            value = self._finish(to, parse_body(target, self.http_response, strict=strict))
         self._remember(key, value)
         return value  # type: ignore[no-any-return]  # built for this very target
 
@@ -336,22 +378,25 @@ class AsyncAPIResponse(BaseAPIResponse[R]):
         """Iterate the decoded body; transport failures raise ``APIConnectionError``."""
         self._iterated = True
         with map_transport_errors(self.http_request):
-            async for chunk in self.http_response.aiter_bytes(chunk_size):
-                yield chunk
+            async with _closed_at_exit(self.http_response.aiter_bytes(chunk_size)) as parts:
+                async for chunk in parts:
+                    yield chunk
 
     async def iter_text(self, chunk_size: int | None = None) -> AsyncIterator[str]:
         """Iterate the body as text."""
         self._iterated = True
         with map_transport_errors(self.http_request):
-            async for chunk in self.http_response.aiter_text(chunk_size):
-                yield chunk
+            async with _closed_at_exit(self.http_response.aiter_text(chunk_size)) as parts:
+                async for chunk in parts:
+                    yield chunk
 
     async def iter_lines(self) -> AsyncIterator[str]:
         """Iterate the body line by line, without the line endings."""
         self._iterated = True
         with map_transport_errors(self.http_request):
-            async for line in self.http_response.aiter_lines():
-                yield line
+            async with _closed_at_exit(self.http_response.aiter_lines()) as parts:
+                async for line in parts:
+                    yield line
 
 
 class ResponseContextManager(Generic[_APIResponseT]):
@@ -370,9 +415,7 @@ class ResponseContextManager(Generic[_APIResponseT]):
         self._response = self._request_func()
         return self._response
 
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         if self._response is not None:
             self._response.close()
 
@@ -393,8 +436,6 @@ class AsyncResponseContextManager(Generic[_AsyncAPIResponseT]):
         self._response = await self._api_request
         return self._response
 
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         if self._response is not None:
             await self._response.close()

@@ -8,8 +8,7 @@ object. The client decodes and removes it before sending.
 from __future__ import annotations
 
 import functools
-from collections.abc import Awaitable, Callable
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar
 
 from ._constants import OVERRIDE_CAST_TO_HEADER, RAW_RESPONSE_HEADER
 from ._options import ReturnMode, response_class_token
@@ -21,6 +20,9 @@ from ._response import (
     ResponseContextManager,
 )
 from ._typing import extract_type_arg
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable, Coroutine, Generator
 
 __all__ = [
     "async_to_custom_raw_response_wrapper",
@@ -39,6 +41,23 @@ R = TypeVar("R")
 _APIResponseT = TypeVar("_APIResponseT", bound=APIResponse[Any])
 _AsyncAPIResponseT = TypeVar("_AsyncAPIResponseT", bound=AsyncAPIResponse[Any])
 _ResponseT = TypeVar("_ResponseT", bound=BaseAPIResponse[Any])
+_T = TypeVar("_T")
+
+
+class _Deferred(Generic[_T]):
+    """An awaitable that makes its coroutine only when awaited.
+
+    A streaming context manager that is never entered then leaves no un-awaited
+    coroutine behind (which Python reports as a ``RuntimeWarning``).
+    """
+
+    __slots__ = ("_make",)
+
+    def __init__(self, make: Callable[[], Coroutine[Any, Any, _T]]) -> None:
+        self._make = make
+
+    def __await__(self) -> Generator[Any, None, _T]:
+        return self._make().__await__()
 
 
 def _with_mode(
@@ -50,6 +69,12 @@ def _with_mode(
     if response_cls is not None:
         headers[OVERRIDE_CAST_TO_HEADER] = response_class_token(response_cls)
     return {**kwargs, "extra_headers": headers}
+
+
+#: The classes the plain wrappers check for, typed with ``Any`` (the response's ``R`` is
+#: the wrapped method's; ``isinstance`` cannot check it).
+_SYNC_RESPONSE: type[APIResponse[Any]] = APIResponse
+_ASYNC_RESPONSE: type[AsyncAPIResponse[Any]] = AsyncAPIResponse
 
 
 def _checked(result: object, expected: type[_ResponseT]) -> _ResponseT:
@@ -69,7 +94,7 @@ def to_raw_response_wrapper(func: Callable[P, R]) -> Callable[P, APIResponse[R]]
 
     @functools.wraps(func)
     def wrapped(*args: P.args, **kwargs: P.kwargs) -> APIResponse[R]:
-        return _checked(func(*args, **_with_mode(kwargs, ReturnMode.RAW)), APIResponse)
+        return _checked(func(*args, **_with_mode(kwargs, ReturnMode.RAW)), _SYNC_RESPONSE)
 
     return wrapped
 
@@ -82,7 +107,7 @@ def async_to_raw_response_wrapper(
     @functools.wraps(func)
     async def wrapped(*args: P.args, **kwargs: P.kwargs) -> AsyncAPIResponse[R]:
         result = await func(*args, **_with_mode(kwargs, ReturnMode.RAW))
-        return _checked(result, AsyncAPIResponse)
+        return _checked(result, _ASYNC_RESPONSE)
 
     return wrapped
 
@@ -99,7 +124,7 @@ def to_streamed_response_wrapper(
     @functools.wraps(func)
     def wrapped(*args: P.args, **kwargs: P.kwargs) -> ResponseContextManager[APIResponse[R]]:
         call_kwargs = _with_mode(kwargs, ReturnMode.STREAMED)
-        return ResponseContextManager(lambda: _checked(func(*args, **call_kwargs), APIResponse))
+        return ResponseContextManager(lambda: _checked(func(*args, **call_kwargs), _SYNC_RESPONSE))
 
     return wrapped
 
@@ -116,9 +141,9 @@ def async_to_streamed_response_wrapper(
         call_kwargs = _with_mode(kwargs, ReturnMode.STREAMED)
 
         async def request() -> AsyncAPIResponse[R]:
-            return _checked(await func(*args, **call_kwargs), AsyncAPIResponse)
+            return _checked(await func(*args, **call_kwargs), _ASYNC_RESPONSE)
 
-        return AsyncResponseContextManager(request())
+        return AsyncResponseContextManager(_Deferred(request))
 
     return wrapped
 
@@ -175,13 +200,15 @@ def async_to_custom_streamed_response_wrapper(
     """The async twin of ``to_custom_streamed_response_wrapper``."""
 
     @functools.wraps(func)
-    def wrapped(*args: P.args, **kwargs: P.kwargs) -> AsyncResponseContextManager[_AsyncAPIResponseT]:
+    def wrapped(
+        *args: P.args, **kwargs: P.kwargs
+    ) -> AsyncResponseContextManager[_AsyncAPIResponseT]:
         call_kwargs = _with_mode(kwargs, ReturnMode.STREAMED, response_cls)
 
         async def request() -> _AsyncAPIResponseT:
             return _checked(await func(*args, **call_kwargs), response_cls)
 
-        return AsyncResponseContextManager(request())
+        return AsyncResponseContextManager(_Deferred(request))
 
     return wrapped
 
@@ -196,4 +223,3 @@ def extract_response_type(typ: type[BaseAPIResponse[Any]]) -> type:
     """
     found: type = extract_type_arg(typ, (BaseAPIResponse,), what="APIResponse")
     return found
-
