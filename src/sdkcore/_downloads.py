@@ -8,6 +8,7 @@ within the call's ``max_retries`` (else the client's). The response classes only
 
 from __future__ import annotations
 
+import logging
 from contextlib import aclosing
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
     import httpx2
 
     from ._options import FinalRequestOptions
+
+log = logging.getLogger("sdkcore")
 
 __all__ = [
     "AsyncBinaryAPIResponse",
@@ -100,8 +103,11 @@ class DownloadPlan:
         if isinstance(decision, Stop):
             raise exc
         self.retries_taken += 1
+        url = self._request.url
         if self._validator is None or self.done == 0:
+            log.info("Restarting the download of %s from zero (%s)", url, decision)
             return Again(decision.delay, {})
+        log.info("Resuming the download of %s at byte %d (%s)", url, self.done, decision)
         headers = {"Range": f"bytes={self.done}-", "If-Range": self._validator}
         return Again(decision.delay, headers)
 
