@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime
 import json
+import math
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Final, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
 
-import httpx2
 import pydantic
 
 from ._constants import DEFAULT_MAX_EVENT_SIZE, DEFAULT_RECONNECT_DELAY, STARTED_AT_EXTENSION
@@ -27,10 +27,14 @@ from ._exceptions import (
     status_error_class,
 )
 from ._models import load_json
-from ._options import FinalRequestOptions
-from ._retries import Stop
+from ._retries import Retry, Stop, StopReason
 from ._sse import ServerSentEvent, SSEDecoder
-from ._types import ResponseClient
+
+if TYPE_CHECKING:
+    import httpx2
+
+    from ._options import FinalRequestOptions
+    from ._types import ResponseClient
 
 __all__ = ["EventInterpreter", "Recovery", "StreamSession", "error_event_status"]
 
@@ -79,23 +83,22 @@ class EventInterpreter(Generic[_T]):
         response: httpx2.Response,
         *,
         strict: bool,
-        decoder: SSEDecoder | None = None,
     ) -> None:
         self.done = False
         self.error: APIError | None = None
         self.error_status: int | None = None
-        self.decoder = decoder or SSEDecoder(max_event_size=DEFAULT_MAX_EVENT_SIZE)
+        self.decoder = SSEDecoder(max_event_size=DEFAULT_MAX_EVENT_SIZE)
         self._cast_to = cast_to
         self._response = response
         self._strict = strict
 
     def restart(self, response: httpx2.Response, *, resume: bool) -> EventInterpreter[_T]:
         """An interpreter for a new response; ``resume`` keeps the last event id and retry."""
-        decoder = SSEDecoder(max_event_size=self.decoder.max_event_size)
+        fresh = EventInterpreter(self._cast_to, response, strict=self._strict)
         if resume:
-            decoder.last_event_id = self.decoder.last_event_id
-            decoder.retry = self.decoder.retry
-        return EventInterpreter(self._cast_to, response, strict=self._strict, decoder=decoder)
+            fresh.decoder.last_event_id = self.decoder.last_event_id
+            fresh.decoder.retry = self.decoder.retry
+        return fresh
 
     def feed(self, chunk: bytes) -> list[_T]:
         """The items completed by ``chunk``."""
@@ -130,7 +133,8 @@ class EventInterpreter(Generic[_T]):
             decoded: object = json.loads(data)
         except ValueError:
             decoded = data
-        if isinstance(decoded, dict) and "error" in decoded:
+        # A null member (some APIs send ``"error": null`` in every chunk) is no error.
+        if isinstance(decoded, dict) and decoded.get("error") is not None:
             return self._make_error(decoded["error"])
         if event.event == "error":
             return self._make_error(decoded)
@@ -179,7 +183,9 @@ class StreamSession:
         self.retries_taken = retries_taken
         self.first_item_at: float | None = None
         max_retries = None if options is None else options.max_retries
-        self._policy = client.retry_policy_for(max_retries if isinstance(max_retries, int) else None)
+        self._policy = client.retry_policy_for(
+            max_retries if isinstance(max_retries, int) else None
+        )
         self._reconnects_left = 0 if options is None else options.sse_reconnect
         self.idle_timeout = None if options is None else client.idle_timeout_for(options)
         self._started_at = response.extensions.get(STARTED_AT_EXTENSION, time.monotonic())
@@ -193,16 +199,29 @@ class StreamSession:
         return datetime.timedelta(seconds=self.first_item_at - self._started_at)
 
     def delivered(self) -> None:
-        """An item reached the caller."""
-        self._last_progress = now = time.monotonic()
+        """An item is handed to the caller."""
         if self.first_item_at is None:
-            self.first_item_at = now
+            self.first_item_at = time.monotonic()
+
+    def waiting(self) -> None:
+        """The stream waits on the server again: the idle clock starts over.
+
+        Called when the caller asks for the next item (the time it spent on the
+        last one is not the server's silence) and when a retry or reconnect got
+        its response headers (the wait before it was ours).
+        """
+        self._last_progress = time.monotonic()
 
     def idle_remaining(self) -> float | None:
         """Seconds left before the idle timeout, ``None`` without one."""
         if self.idle_timeout is None:
             return None
         return self.idle_timeout - (time.monotonic() - self._last_progress)
+
+    def idle_deadline(self, now: float) -> float:
+        """When the idle timeout expires on a clock that reads ``now`` (``inf`` without one)."""
+        remaining = self.idle_remaining()
+        return math.inf if remaining is None else now + remaining
 
     def check_idle(self, request: httpx2.Request) -> None:
         """Raise ``APITimeoutError`` when no item came within the idle timeout."""
@@ -218,23 +237,37 @@ class StreamSession:
         )
 
     def recover(self, exc: APIError, events: EventInterpreter[Any]) -> Recovery:
-        """How to go on after ``exc``; re-raises it when the stream cannot."""
-        idle = isinstance(exc, APITimeoutError) and self.idle_timeout is not None
-        dropped = isinstance(exc, APIConnectionError) and not idle
-        if self.first_item_at is None and (dropped or events.retryable_error):
-            decision = (
-                self._policy.after_transport_error(self.retries_taken, is_timeout=False)
-                if dropped
-                else self._policy.after_error_event(self.retries_taken)
-            )
-            if isinstance(decision, Stop):
-                raise exc
-            self.retries_taken += 1
-            return Recovery(decision.delay, {}, resume=False)
-        if dropped and self._reconnects_left > 0:
+        """How to go on after ``exc``; re-raises it when the stream cannot.
+
+        Before the first item the request's retry budget decides; a dropped
+        connection it does not retry may still reconnect, within ``sse_reconnect``.
+        """
+        if self.first_item_at is None:
+            decision = self._retry_decision(exc, events)
+            if isinstance(decision, Retry):
+                self.retries_taken += 1
+                return Recovery(decision.delay, {}, resume=False)
+        if self._is_drop(exc) and self._reconnects_left > 0:
             self._reconnects_left -= 1
             return self._reconnect(events)
         raise exc
+
+    def _retry_decision(self, exc: APIError, events: EventInterpreter[Any]) -> Retry | Stop:
+        policy, taken = self._policy, self.retries_taken
+        if exc is events.error:
+            if events.retryable_error:
+                return policy.after_error_event(taken)
+            return Stop(StopReason.NOT_RETRYABLE)
+        if isinstance(exc, APIStatusError):  # a retry or reconnect was answered 4xx/5xx
+            return policy.after_status(taken, exc.status_code, exc.response.headers)
+        if self._is_drop(exc):
+            return policy.after_transport_error(taken, is_timeout=isinstance(exc, APITimeoutError))
+        return Stop(StopReason.NOT_RETRYABLE)
+
+    def _is_drop(self, exc: APIError) -> bool:
+        # With an idle timeout every timeout is the idle one, which ends the stream.
+        idle = isinstance(exc, APITimeoutError) and self.idle_timeout is not None
+        return isinstance(exc, APIConnectionError) and not idle
 
     def _reconnect(self, events: EventInterpreter[Any]) -> Recovery:
         retry_ms = events.decoder.retry

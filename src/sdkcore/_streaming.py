@@ -7,21 +7,27 @@ item, opt-in reconnect) and when it has been idle too long.
 
 from __future__ import annotations
 
-import datetime
-from collections.abc import AsyncIterator, Iterator
-from types import TracebackType
-from typing import Generic, TypeVar
+import math
+from contextlib import aclosing, contextmanager, suppress
+from types import AsyncGeneratorType
+from typing import TYPE_CHECKING, Generic, Self, TypeVar
 
 import anyio
-import httpx2
-from typing_extensions import Self
 
 from ._body import map_transport_errors
 from ._constants import REQUEST_ID_HEADER
 from ._events import EventInterpreter, Recovery, StreamSession
 from ._exceptions import APIError
-from ._options import FinalRequestOptions
 from ._types import AsyncResender, Resender, ResponseClient
+
+if TYPE_CHECKING:
+    import datetime
+    from collections.abc import AsyncGenerator, AsyncIterator, Iterator
+    from types import TracebackType
+
+    import httpx2
+
+    from ._options import FinalRequestOptions
 
 __all__ = ["AsyncStream", "Stream"]
 
@@ -46,6 +52,7 @@ class _StreamBase(Generic[_T]):
         strict = client.strict_response_validation
         self._events = EventInterpreter(cast_to, response, strict=strict)
         self._session = StreamSession(response, client, options, retries_taken)
+        self._closed = False
 
     @property
     def request_id(self) -> str | None:
@@ -65,6 +72,7 @@ class _StreamBase(Generic[_T]):
     def _restart(self, response: httpx2.Response, recovery: Recovery) -> None:
         self.response = response
         self._events = self._events.restart(response, resume=recovery.resume)
+        self._session.waiting()
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} type={self._cast_to!r} status={self.response.status_code}>"
@@ -74,8 +82,9 @@ class Stream(_StreamBase[_T]):
     """An iterator of ``T``, one per Server-Sent Event, over an open response.
 
     The response closes when the stream ends, on ``close()``, on leaving ``with``
-    and when the caller breaks out of the loop. Raises the API's error for an
-    error event, ``APIConnectionError`` / ``APITimeoutError`` for transport failures.
+    and when the caller breaks out of the loop; iterating a closed stream yields
+    nothing (so does one already iterated). Raises the API's error for an error
+    event, ``APIConnectionError`` / ``APITimeoutError`` for transport failures.
 
     >>> with client.get("/events", cast_to=Chunk, stream=True, stream_cls=Stream[Chunk]) as s:
     ...     for chunk in s:
@@ -83,16 +92,19 @@ class Stream(_StreamBase[_T]):
     """
 
     def __iter__(self) -> Iterator[_T]:
+        recovery: Recovery | None = None
         try:
-            while True:
+            while not self._closed:
                 try:
+                    if recovery is not None:
+                        self._resume(recovery)
                     yield from self._pump()
                     return
                 except APIError as exc:
+                    self.response.close()
                     recovery = self._session.recover(exc, self._events)  # or re-raises
-                self.response.close()
-                self._restart(self._resend(recovery), recovery)
         finally:
+            self._closed = True
             self.response.close()
 
     def _pump(self) -> Iterator[_T]:
@@ -103,28 +115,33 @@ class Stream(_StreamBase[_T]):
                 for item in items:
                     session.delivered()
                     yield item
+                    session.waiting()
                 if events.error is not None:
                     raise events.error
-                if events.done:
+                if events.done or self._closed:
                     return
                 if not items:
                     session.check_idle(self.response.request)
 
-    def _resend(self, recovery: Recovery) -> httpx2.Response:
+    def _resume(self, recovery: Recovery) -> None:
         client = self._client
         assert isinstance(client, Resender), "a sync stream needs a sync client"
         client.pause(recovery.delay)
-        return client.resend(self.response.request, recovery.headers)
+        self._restart(client.resend(self.response.request, recovery.headers), recovery)
 
     def close(self) -> None:
         """Close the response and release its connection. Safe to call twice."""
+        self._closed = True
         self.response.close()
 
     def __enter__(self) -> Self:
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.close()
 
@@ -132,8 +149,12 @@ class Stream(_StreamBase[_T]):
 class AsyncStream(_StreamBase[_T]):
     """The async twin of ``Stream``: ``async for`` over ``T``, one per event.
 
-    ``aclose()`` may be called from another task while one iterates; a cancelled
-    consumer still closes the response.
+    ``aclose()`` may be called from another task while one iterates: the
+    iterating task's loop then ends without an error. A cancelled consumer still
+    closes the response. A loop left early inside ``async with`` is closed when
+    the block ends; a plain ``break`` outside it is closed when the event loop
+    finalises the loop's async generator, at once, but trio then warns
+    (``ResourceWarning``): on trio, use ``async with``.
 
     >>> async with await client.get("/events", cast_to=Chunk, stream=True,
     ...                             stream_cls=AsyncStream[Chunk]) as s:
@@ -141,66 +162,137 @@ class AsyncStream(_StreamBase[_T]):
     ...         print(chunk)
     """
 
-    async def __aiter__(self) -> AsyncIterator[_T]:
+    #: A wait of the iterating task that ``close()`` from another task interrupts.
+    _waiting: anyio.CancelScope | None = None
+    #: The loops started inside ``async with``, closed when it ends.
+    _held: list[AsyncGenerator[_T, None]] | None = None
+
+    def __aiter__(self) -> AsyncGenerator[_T, None]:
+        items = self._iterate()
+        if self._held is not None:
+            # Referenced until the block ends, so a loop left early is closed there
+            # and not garbage-collected unfinished (which trio warns about).
+            self._held.append(items)
+        return items
+
+    async def _iterate(self) -> AsyncGenerator[_T, None]:
+        recovery: Recovery | None = None
         try:
-            while True:
+            while not self._closed:
                 try:
-                    async for item in self._pump():
-                        yield item
+                    if recovery is not None:
+                        await self._resume(recovery)
+                    async with aclosing(self._pump()) as items:
+                        async for item in items:
+                            yield item
                     return
                 except APIError as exc:
+                    await self.response.aclose()
+                    if self._closed:  # the read failed because another task closed us
+                        return
                     recovery = self._session.recover(exc, self._events)  # or re-raises
-                await self.response.aclose()
-                self._restart(await self._resend(recovery), recovery)
         finally:
+            self._closed = True
             # Shielded so that a cancelled consumer still returns the connection.
             with anyio.CancelScope(shield=True):
                 await self.response.aclose()
 
-    async def _pump(self) -> AsyncIterator[_T]:
-        events, session = self._events, self._session
-        with map_transport_errors(self.response.request):
-            chunks = self.response.aiter_bytes()
-            while True:
-                chunk = await self._next_chunk(chunks)
-                if chunk is None:
-                    return
-                items = events.feed(chunk)
-                for item in items:
-                    session.delivered()
-                    yield item
-                if events.error is not None:
-                    raise events.error
-                if events.done:
-                    return
+    async def _pump(self) -> AsyncGenerator[_T, None]:
+        events, session, response = self._events, self._session, self.response
+        chunks = response.aiter_bytes()
+        try:
+            with map_transport_errors(response.request):
+                while (chunk := await self._next_chunk(chunks)) is not None:
+                    items = events.feed(chunk)
+                    for item in items:
+                        session.delivered()
+                        yield item
+                        session.waiting()
+                    if events.error is not None:
+                        raise events.error
+                    if events.done:
+                        return
+        finally:
+            with anyio.CancelScope(shield=True):
+                await _discard_body(response, chunks)
 
     async def _next_chunk(self, chunks: AsyncIterator[bytes]) -> bytes | None:
-        remaining = self._session.idle_remaining()
-        if remaining is None:
+        """The next chunk; ``None`` at the end or once closed. Raises on idling too long."""
+        if self._closed:
+            return None
+        with self._interruptible(self._session.idle_deadline(anyio.current_time())):
             return await anext(chunks, None)
-        with anyio.move_on_after(max(remaining, 0)) as scope:
-            return await anext(chunks, None)
-        assert scope.cancelled_caught
+        if self._closed:
+            return None
         raise self._session.idle_error(self.response.request)
 
-    async def _resend(self, recovery: Recovery) -> httpx2.Response:
+    async def _resume(self, recovery: Recovery) -> None:
         client = self._client
         assert isinstance(client, AsyncResender), "an async stream needs an async client"
-        await client.apause(recovery.delay)
-        return await client.aresend(self.response.request, recovery.headers)
+        with self._interruptible():
+            await client.apause(recovery.delay)
+            self._restart(await client.aresend(self.response.request, recovery.headers), recovery)
+
+    @contextmanager
+    def _interruptible(self, deadline: float = math.inf) -> Iterator[None]:
+        """A wait that ends at ``deadline`` or when another task calls ``aclose()``."""
+        with anyio.CancelScope(deadline=deadline) as scope:
+            self._waiting = scope
+            try:
+                yield
+            finally:
+                self._waiting = None
 
     async def close(self) -> None:
-        """Close the response and release its connection. Safe to call twice."""
+        """Close the response and release its connection. Safe to call twice, and
+        from another task while one iterates (its loop then ends)."""
+        self._closed = True
+        if self._waiting is not None:
+            self._waiting.cancel()
+        for items in self._held or ():
+            if not _running(items):  # a loop running in another task ends by itself
+                await items.aclose()
         await self.response.aclose()
 
     async def aclose(self) -> None:
         """The same as ``close()``."""
-        await self.response.aclose()
+        await self.close()
 
     async def __aenter__(self) -> Self:
+        self._held = []
         return self
 
     async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         await self.close()
+
+
+#: Reads after closing a response that unwind its body iterator; the first one ends it
+#: on httpcore2 (a closed connection), the bound guards against other transports.
+_UNWIND_READS = 8
+
+
+async def _discard_body(response: httpx2.Response, chunks: AsyncGenerator[bytes, None]) -> None:
+    """Close ``response``, then make its body iterator finish.
+
+    httpx2's transport stream drops httpcore2's async generator without ``aclose()``
+    when the body is left early, and trio warns (``ResourceWarning``) when such a
+    generator is garbage-collected. Reading on from the closed response makes the
+    whole chain end with an error, so no generator is left suspended. Whatever the
+    closed response raises is dropped: the caller's own error, if any, must win.
+    """
+    await response.aclose()
+    with suppress(Exception):
+        for _ in range(_UNWIND_READS):
+            if await anext(chunks, None) is None:
+                break
+    await chunks.aclose()
+
+
+def _running(items: AsyncGenerator[object, None]) -> bool:
+    """Whether another task is inside ``items`` now (then ``aclose()`` would fail)."""
+    return isinstance(items, AsyncGeneratorType) and items.ag_running
