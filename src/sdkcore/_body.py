@@ -8,14 +8,29 @@ deadline and the error mapping are decided once.
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from typing import TYPE_CHECKING
 
+import anyio
 import httpx2
 
 from ._exceptions import APIConnectionError, APITimeoutError, BodyTooLargeError
 
-__all__ = ["aread_bounded", "map_transport_errors", "read_bounded", "too_large_error"]
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
+
+__all__ = [
+    "TRANSPORT_ERRORS",
+    "aclose_body",
+    "aread_bounded",
+    "map_transport_errors",
+    "read_bounded",
+    "too_large_error",
+    "transport_error",
+]
+
+#: The exceptions of httpx2 that mean "no complete response": retried, then mapped.
+TRANSPORT_ERRORS = (httpx2.TransportError, httpx2.DecodingError)
 
 
 @contextmanager
@@ -24,11 +39,16 @@ def map_transport_errors(request: httpx2.Request) -> Iterator[None]:
     ``APIConnectionError``, the original kept as ``__cause__``."""
     try:
         yield
-    except httpx2.TimeoutException as exc:
-        raise APITimeoutError(request) from exc
-    except (httpx2.TransportError, httpx2.DecodingError) as exc:
-        message = f"Connection error: {type(exc).__name__}: {exc}"
-        raise APIConnectionError(message=message, request=request) from exc
+    except TRANSPORT_ERRORS as exc:
+        raise transport_error(exc, request) from exc
+
+
+def transport_error(exc: Exception, request: httpx2.Request) -> APIConnectionError:
+    """``APITimeoutError`` for an httpx2 timeout, else ``APIConnectionError`` naming ``exc``."""
+    if isinstance(exc, httpx2.TimeoutException):
+        return APITimeoutError(request)
+    message = f"Connection error: {type(exc).__name__}: {exc}"
+    return APIConnectionError(message=message, request=request)
 
 
 def too_large_error(limit: int) -> BodyTooLargeError:
@@ -40,12 +60,17 @@ def too_large_error(limit: int) -> BodyTooLargeError:
     )
 
 
-def _check(size: int, limit: int | None, deadline: float | None, response: httpx2.Response) -> None:
+_DEADLINE_MESSAGE = "The call's deadline passed while reading the body."
+
+
+def _check_size(size: int, limit: int | None) -> None:
     if limit is not None and size > limit:
         raise too_large_error(limit)
+
+
+def _check_deadline(deadline: float | None, response: httpx2.Response) -> None:
     if deadline is not None and time.monotonic() > deadline:
-        raise httpx2.ReadTimeout("The call's deadline passed while reading the body.",
-                                 request=response.request)
+        raise httpx2.ReadTimeout(_DEADLINE_MESSAGE, request=response.request)
 
 
 def read_bounded(
@@ -63,7 +88,8 @@ def read_bounded(
     try:
         for chunk in response.iter_bytes():
             size += len(chunk)
-            _check(size, limit, deadline, response)
+            _check_size(size, limit)
+            _check_deadline(deadline, response)
             parts.append(chunk)
     finally:
         response.close()
@@ -76,18 +102,47 @@ def read_bounded(
 async def aread_bounded(
     response: httpx2.Response, *, limit: int | None, deadline: float | None = None
 ) -> bytes:
-    """The async twin of ``read_bounded``."""
+    """The async twin of ``read_bounded``; here the ``deadline`` is a hard bound.
+
+    A shielded clean-up returns the connection even when the caller is cancelled.
+    """
     if response.is_stream_consumed:
         return await response.aread()
+    chunks = response.aiter_bytes()
     parts: list[bytes] = []
-    size = 0
-    chunks: AsyncIterator[bytes] = response.aiter_bytes()
     try:
-        async for chunk in chunks:
-            size += len(chunk)
-            _check(size, limit, deadline, response)
-            parts.append(chunk)
+        # Cancelled from inside the socket read, httpx2's generators end cleanly.
+        with anyio.move_on_after(_remaining(deadline)) as scope:
+            await _acollect(chunks, limit, parts)
     finally:
-        await response.aclose()
+        with anyio.CancelScope(shield=True):
+            await aclose_body(chunks, response)
+    if scope.cancelled_caught:
+        raise httpx2.ReadTimeout(_DEADLINE_MESSAGE, request=response.request)
     response._content = content = b"".join(parts)
     return content
+
+
+def _remaining(deadline: float | None) -> float | None:
+    return None if deadline is None else deadline - time.monotonic()
+
+
+async def _acollect(chunks: AsyncIterator[bytes], limit: int | None, parts: list[bytes]) -> None:
+    size = 0
+    async for chunk in chunks:
+        size += len(chunk)
+        _check_size(size, limit)
+        parts.append(chunk)
+
+
+async def aclose_body(chunks: AsyncIterator[object], response: httpx2.Response) -> None:
+    """Close ``response``, then run ``chunks`` (its body iterator) to the end on the closed stream.
+
+    Left suspended part-way, httpx2's nested body generators would be finalised by
+    the garbage collector, which trio reports as a ResourceWarning
+    (pydantic/httpx2#1036); on a closed connection they end at their next read.
+    """
+    await response.aclose()
+    with suppress(Exception):
+        async for _ in chunks:
+            pass

@@ -10,15 +10,12 @@ import logging
 import random
 import time
 import uuid
-from collections.abc import Mapping
-from types import TracebackType
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar
 
 import anyio
 import httpx2
-from typing_extensions import Self
 
-from ._body import aread_bounded, read_bounded
+from ._body import aread_bounded, map_transport_errors, read_bounded
 from ._constants import (
     DEFAULT_CONNECTION_LIMITS,
     DEFAULT_MAX_BODY_SIZE,
@@ -28,7 +25,6 @@ from ._constants import (
     DEFAULT_TIMEOUT,
     MAX_ERROR_BODY_SIZE,
 )
-from ._body import map_transport_errors
 from ._exceptions import APIStatusError, BodyTooLargeError, redact_headers, status_error_class
 from ._flow import (
     Action,
@@ -38,15 +34,20 @@ from ._flow import (
     Send,
     Sleep,
     call_flow,
-    decode_error_body,
     run_async,
     run_sync,
+    status_error,
 )
 from ._options import FinalRequestOptions, RequestOptions, ReturnMode
 from ._response import APIResponse, AsyncAPIResponse
 from ._retries import RetryPolicy
-from ._streaming import AsyncStream, Stream
 from ._types import NotGiven, Omit, TimeoutTypes
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from types import TracebackType
+
+    from ._streaming import AsyncStream, Stream
 
 __all__ = ["AsyncAPIClient", "BaseClient", "SyncAPIClient"]
 
@@ -152,10 +153,11 @@ class BaseClient(Generic[_HttpClientT]):
 
         For an event stream with an idle timeout, no single read waits longer than it.
         """
-        headers = {**self.default_headers, **options.headers}
+        keyed: dict[str, str] = {}
         if idempotency_key is not None and self._idempotency_header is not None:
-            headers[self._idempotency_header] = idempotency_key
-        sent = {name: value for name, value in headers.items() if not isinstance(value, Omit)}
+            keyed[self._idempotency_header] = idempotency_key
+        # The call's own headers win, even over the idempotency key.
+        sent = _merge_headers(self.default_headers, keyed, options.headers)
         return self._client.build_request(
             options.method.upper(),
             self._url_for(options.url),
@@ -180,16 +182,15 @@ class BaseClient(Generic[_HttpClientT]):
         )
 
     def _again(self, request: httpx2.Request, headers: Mapping[str, str]) -> httpx2.Request:
-        again = self._client.build_request(
-            request.method, request.url, headers={**request.headers, **headers},
+        return self._client.build_request(
+            request.method, request.url,
+            # httpx2 lists header names in lower case: a new value replaces, never adds.
+            headers={**request.headers, **{name.lower(): value for name, value in headers.items()}},
             content=request.content, extensions=request.extensions,
         )
-        return again
 
     def _status_error(self, response: httpx2.Response, content: bytes) -> APIStatusError:
-        body = decode_error_body(content)
-        message = f"Error code: {response.status_code} - {body!r}"
-        return self._make_status_error(message, body=body, response=response)
+        return status_error(self, response, content)
 
     def idempotency_key_for(self, options: FinalRequestOptions) -> str | None:
         """The key that all attempts of one call share, or ``None`` for safe methods."""
@@ -205,18 +206,30 @@ class BaseClient(Generic[_HttpClientT]):
         return time.monotonic() + timeout if isinstance(timeout, int | float) else None
 
     def redirect_request(self, response: httpx2.Response) -> httpx2.Request | None:
-        """The next request of a redirect to follow, its secrets kept to their origin."""
-        following = self._client.follow_redirects
+        """The next request of a redirect to follow, its secrets kept to their origin.
+
+        Raises ``httpx2.TooManyRedirects`` past the ``http_client``'s ``max_redirects``.
+        """
         nxt = response.next_request
-        if not following or nxt is None:
+        if not self._client.follow_redirects or nxt is None:
             return None
         if len(response.history) >= self._client.max_redirects:
-            return None
+            raise httpx2.TooManyRedirects(
+                f"Exceeded max_redirects={self._client.max_redirects}.", request=nxt
+            )
         if _origin(nxt.url) != _origin(response.request.url):
             for name in list(nxt.headers):
-                if name.lower() in self._secret_headers or name.lower() == "authorization":
+                if self._is_secret(name):
                     del nxt.headers[name]
         return nxt
+
+    def _is_secret(self, name: str) -> bool:
+        return name.lower() in self.secret_header_names
+
+    @property
+    def secret_header_names(self) -> frozenset[str]:
+        """``_secret_headers`` in lower case, ``authorization`` always among them."""
+        return frozenset({"authorization", *(name.lower() for name in self._secret_headers)})
 
     # -- helpers -------------------------------------------------------------
     def _timeout_for(self, options: FinalRequestOptions) -> TimeoutTypes:
@@ -249,9 +262,18 @@ class BaseClient(Generic[_HttpClientT]):
     def __repr__(self) -> str:
         headers = redact_headers(
             {k: v for k, v in self.default_headers.items() if isinstance(v, str)},
-            self._secret_headers,
+            self.secret_header_names,
         )
         return f"<{type(self).__name__} base_url={str(self.base_url)!r} headers={headers!r}>"
+
+
+def _merge_headers(*layers: Mapping[str, str | Omit]) -> dict[str, str]:
+    """Later layers win, names compared case-insensitively; an ``Omit`` value drops the name."""
+    merged: dict[str, tuple[str, str | Omit]] = {}
+    for layer in layers:
+        for name, value in layer.items():
+            merged[name.lower()] = (name, value)
+    return {name: value for name, value in merged.values() if not isinstance(value, Omit)}
 
 
 def _origin(url: httpx2.URL) -> tuple[str, str, int | None]:
@@ -384,7 +406,10 @@ class SyncAPIClient(BaseClient[httpx2.Client]):
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.close()
 
@@ -399,7 +424,8 @@ class AsyncAPIClient(BaseClient[httpx2.AsyncClient]):
     """
 
     def _create_http_client(self) -> httpx2.AsyncClient:
-        return httpx2.AsyncClient(timeout=httpx2.Timeout(self.timeout), limits=DEFAULT_CONNECTION_LIMITS)
+        timeout = httpx2.Timeout(self.timeout)
+        return httpx2.AsyncClient(timeout=timeout, limits=DEFAULT_CONNECTION_LIMITS)
 
     async def request(
         self,
@@ -512,6 +538,9 @@ class AsyncAPIClient(BaseClient[httpx2.AsyncClient]):
         return self
 
     async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         await self.close()

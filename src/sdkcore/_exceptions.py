@@ -21,11 +21,12 @@ The tree::
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Final
-
-import httpx2
+from typing import TYPE_CHECKING, Final
 
 from ._constants import DEFAULT_SECRET_HEADERS, REDACTED, REQUEST_ID_HEADER
+
+if TYPE_CHECKING:
+    import httpx2
 
 __all__ = [
     "STATUS_ERRORS",
@@ -48,8 +49,12 @@ __all__ = [
     "StreamAlreadyConsumed",
     "UnprocessableEntityError",
     "redact_headers",
+    "scrub_secrets",
     "status_error_class",
 ]
+
+#: Shorter header values are not scrubbed from text: they would blank out common words.
+_MIN_SCRUBBED_LENGTH: Final = 8
 
 
 def redact_headers(
@@ -69,6 +74,37 @@ def redact_headers(
     return {name: REDACTED if name.lower() in lowered else value for name, value in items}
 
 
+def scrub_secrets(
+    text: str,
+    headers: Mapping[str, str] | Iterable[tuple[str, str]],
+    secret: Iterable[str] = DEFAULT_SECRET_HEADERS,
+) -> str:
+    """Return ``text`` with the value of every secret header in ``headers`` replaced.
+
+    For servers that echo a credential back in an error body. A value with a scheme
+    (``Bearer sk-1...``) is scrubbed whole and as its token alone.
+
+    >>> scrub_secrets("bad key sk-12345678", {"X-Api-Key": "sk-12345678"}, {"x-api-key"})
+    'bad key <redacted>'
+    """
+    for value in _secret_values(headers, secret):
+        text = text.replace(value, REDACTED)
+    return text
+
+
+def _secret_values(
+    headers: Mapping[str, str] | Iterable[tuple[str, str]], secret: Iterable[str]
+) -> list[str]:
+    lowered = {name.lower() for name in secret}
+    items = headers.items() if isinstance(headers, Mapping) else headers
+    values: list[str] = []
+    for name, value in items:
+        if name.lower() in lowered:
+            values += [value, value.partition(" ")[2].strip()]
+    # Longest first, so that a token never breaks up the whole value before it is replaced.
+    return sorted((v for v in values if len(v) >= _MIN_SCRUBBED_LENGTH), key=len, reverse=True)
+
+
 class SdkError(Exception):
     """Base class of every error sdkcore raises."""
 
@@ -81,7 +117,7 @@ class BodyTooLargeError(SdkError):
     """A response body grew past the client's ``max_body_size`` while being read."""
 
 
-class StreamAlreadyConsumed(SdkError):
+class StreamAlreadyConsumed(SdkError):  # noqa: N818  # the contract names it
     """The body was already streamed through an iterator, so it cannot be read again.
 
     Call ``read()`` (or ``parse()``) before iterating, or keep the chunks

@@ -13,14 +13,17 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Generator
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import httpx2
 
+from ._body import TRANSPORT_ERRORS, transport_error
 from ._constants import STARTED_AT_EXTENSION
-from ._exceptions import APIConnectionError, APIStatusError, APITimeoutError
-from ._options import FinalRequestOptions
+from ._exceptions import APIConnectionError, APIStatusError, redact_headers, scrub_secrets
 from ._retries import Retry, RetryPolicy, Stop
+
+if TYPE_CHECKING:
+    from ._options import FinalRequestOptions
 
 __all__ = [
     "Action",
@@ -32,12 +35,10 @@ __all__ = [
     "Sleep",
     "call_flow",
     "decode_error_body",
+    "status_error",
 ]
 
 log = logging.getLogger("sdkcore")
-
-#: The exceptions of httpx2 that mean "no complete response": retried, then mapped.
-TRANSPORT_ERRORS = (httpx2.TransportError, httpx2.DecodingError)
 
 
 @dataclass(slots=True)
@@ -82,6 +83,9 @@ Flow = Generator[Action, object, tuple[httpx2.Response, int]]
 
 class FlowClient(Protocol):
     """What the flow needs from a client."""
+
+    @property
+    def secret_header_names(self) -> frozenset[str]: ...
 
     def build_request(
         self,
@@ -132,21 +136,24 @@ def call_flow(
         request = client.build_request(
             options, retries_taken=retries, idempotency_key=idempotency_key, stream=stream
         )
-        log.debug("Request: %s %s", request.method, request.url)
+        # The deadline counts from the attempt's start, so slow headers use it up too.
+        deadline = client.deadline_for(options)
+        _log_request(client, request)
         try:
             response = yield from _send_following_redirects(client, request)
             if response.status_code < 400:
                 if read_body:
-                    yield ReadBody(response, client.deadline_for(options))
+                    yield ReadBody(response, deadline)
                 log.debug("Response: %s %s %d", request.method, request.url, response.status_code)
                 response.extensions[STARTED_AT_EXTENSION] = started_at
                 return response, retries
             decision = yield from _after_error_status(client, policy, response, retries)
         except TRANSPORT_ERRORS as exc:
+            log.debug("Transport error: %s %s: %r", request.method, request.url, exc)
             timed_out = isinstance(exc, httpx2.TimeoutException)
             outcome = policy.after_transport_error(retries, is_timeout=timed_out)
             if isinstance(outcome, Stop):
-                raise _transport_error(exc, request) from exc
+                raise transport_error(exc, request) from exc
             decision = outcome
         log.info("Retrying %s %s (%s)", request.method, request.url, decision)
         yield Sleep(decision.delay)
@@ -156,16 +163,23 @@ def call_flow(
 def _send_following_redirects(
     client: FlowClient, request: httpx2.Request
 ) -> Generator[Action, object, httpx2.Response]:
-    response = yield Send(request)
-    assert isinstance(response, httpx2.Response)
-    next_request = client.redirect_request(response)
-    while next_request is not None:
-        yield Close(response)
-        log.debug("Redirect: %s %s", next_request.method, next_request.url)
-        response = yield Send(next_request)
+    history: list[httpx2.Response] = []
+    while True:
+        response = yield Send(request)
         assert isinstance(response, httpx2.Response)
-        next_request = client.redirect_request(response)
-    return response
+        # httpx2 counts hops in `history` only when it follows redirects itself.
+        response.history = list(history)
+        try:
+            next_request = client.redirect_request(response)
+        except httpx2.TooManyRedirects as exc:
+            yield Close(response)
+            raise APIConnectionError(message=f"Redirect error: {exc}", request=request) from exc
+        if next_request is None:
+            return response
+        yield Close(response)
+        history.append(response)
+        log.debug("Redirect: %s %s", next_request.method, next_request.url)
+        request = next_request
 
 
 def _after_error_status(
@@ -177,20 +191,29 @@ def _after_error_status(
     log.debug("Error status %d: %s", response.status_code, decision)
     if isinstance(decision, Retry):
         return decision
-    body = decode_error_body(content)
-    error = client.make_status_error(_status_message(response, body), body=body, response=response)
+    error = status_error(client, response, content)
     error.retry_after = decision.asked_delay
     raise error
 
 
-def _status_message(response: httpx2.Response, body: object | None) -> str:
-    return f"Error code: {response.status_code} - {body!r}"
+def status_error(client: FlowClient, response: httpx2.Response, content: bytes) -> APIStatusError:
+    """The SDK's status error for ``response`` and the bytes of its body.
+
+    A credential the server echoes back is scrubbed from the message.
+    """
+    body = decode_error_body(content)
+    message = scrub_secrets(
+        f"Error code: {response.status_code} - {body!r}",
+        response.request.headers.multi_items(),
+        client.secret_header_names,
+    )
+    return client.make_status_error(message, body=body, response=response)
 
 
-def _transport_error(exc: Exception, request: httpx2.Request) -> APIConnectionError:
-    if isinstance(exc, httpx2.TimeoutException):
-        return APITimeoutError(request)
-    return APIConnectionError(message=f"Connection error: {type(exc).__name__}: {exc}", request=request)
+def _log_request(client: FlowClient, request: httpx2.Request) -> None:
+    if log.isEnabledFor(logging.DEBUG):
+        headers = redact_headers(request.headers.multi_items(), client.secret_header_names)
+        log.debug("Request: %s %s headers=%s", request.method, request.url, headers)
 
 
 def run_sync(flow: Flow, perform: Callable[[Action], object]) -> tuple[httpx2.Response, int]:

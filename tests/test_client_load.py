@@ -1,0 +1,223 @@
+"""2,000 POSTs from 50 concurrent tasks against a server failing 10% of its hits in every
+way it can: each call ends in its result or a typed error, and the server's count per
+idempotency key shows no call was lost, duplicated or retried more than allowed.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import anyio
+import pytest
+
+from sdkcore import (
+    APIError,
+    AsyncAPIClient,
+    AsyncAPIResponse,
+    SdkError,
+    SyncAPIClient,
+    async_to_raw_response_wrapper,
+    make_request_options,
+)
+from sdkcore.testing import (
+    BadChunked,
+    CutAfter,
+    CutMidHeaders,
+    FailTimes,
+    Fault,
+    FaultRate,
+    Headers,
+    Reply,
+    Request,
+    Stall,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from sdkcore._types import Headers as RequestHeaders
+    from sdkcore.testing import LoopbackServer, Piece
+
+CALLS = 2000
+TASKS = 50
+MAX_RETRIES = 2
+
+
+class AsyncClient(AsyncAPIClient):
+    async def _sleep(self, seconds: float) -> None:
+        await anyio.lowlevel.checkpoint()
+
+
+async def create_job(
+    client: AsyncAPIClient, n: int, *, extra_headers: RequestHeaders | None = None
+) -> Any:
+    options = make_request_options(extra_headers=extra_headers)
+    return await client.post("/jobs", cast_to=dict, body={"n": n}, options=options)
+
+
+raw_create_job = async_to_raw_response_wrapper(create_job)
+
+
+@dataclass(frozen=True)
+class Rotating(Fault):
+    """A different fault for each hit of the route, in turn."""
+
+    faults: tuple[Fault, ...]
+
+    def pick(self, request: Request) -> Fault:
+        return self.faults[request.attempt % len(self.faults)]
+
+    def prepare(self, request: Request, reply: Reply) -> Reply:
+        return self.pick(request).prepare(request, reply)
+
+    def shape(self, request: Request, pieces: Iterator[Piece]) -> Iterator[Piece]:
+        return self.pick(request).shape(request, pieces)
+
+
+TEN_PERCENT_FAULTS = FaultRate(
+    0.1,
+    Rotating(
+        (
+            CutMidHeaders(),
+            CutAfter(10),
+            CutAfter(10, reset=True),
+            BadChunked(),
+            FailTimes(10**9, drop=True),
+            FailTimes(10**9, status=503),
+            FailTimes(10**9, status=429, headers={"retry-after-ms": "5"}),
+            Stall(5, after_bytes=5),
+        )
+    ),
+    seed=2000,
+)
+
+
+def job(request: Request) -> Reply:
+    body = request.json()
+    assert isinstance(body, dict)
+    return Reply(json={"key": request.headers.get("idempotency-key"), "n": body["n"]})
+
+
+@dataclass
+class Outcome:
+    n: int
+    key: str
+    result: dict[str, Any] | None = None
+    retries_taken: int = 0
+    error: str | None = None
+
+
+@dataclass
+class Tally:
+    outcomes: dict[int, Outcome] = field(default_factory=dict)
+
+
+async def one_call(client: AsyncClient, n: int, tally: Tally) -> None:
+    try:
+        response = await raw_create_job(client, n)
+    except APIError as exc:
+        key = exc.request.headers["idempotency-key"]
+        tally.outcomes[n] = Outcome(n, key, error=type(exc).__name__)
+        return
+    assert isinstance(response, AsyncAPIResponse)
+    result = await response.parse()
+    key = response.http_request.headers["idempotency-key"]
+    tally.outcomes[n] = Outcome(n, key, result, response.retries_taken)
+
+
+async def worker(client: AsyncClient, numbers: range, tally: Tally) -> None:
+    for n in numbers:
+        try:
+            await one_call(client, n, tally)
+        except SdkError as exc:  # typed, but without a request: still accounted for
+            tally.outcomes[n] = Outcome(n, "", error=type(exc).__name__)
+
+
+def check_server_counts(route_requests: list[Request], tally: Tally) -> None:
+    attempts = Counter(r.headers.get("idempotency-key") for r in route_requests)
+    assert None not in attempts  # every POST carried a key
+    assert len(attempts) == CALLS  # one key per call, every call reached the server
+    assert sum(attempts.values()) == len(route_requests)
+    for outcome in tally.outcomes.values():
+        if outcome.error is None:
+            assert outcome.result == {"key": outcome.key, "n": outcome.n}
+            assert attempts[outcome.key] == outcome.retries_taken + 1
+        else:
+            assert attempts[outcome.key] == MAX_RETRIES + 1
+    bodies = {r.headers["idempotency-key"]: r.json() for r in route_requests}
+    assert sorted(b["n"] for b in bodies.values()) == list(range(CALLS))
+
+
+@pytest.mark.anyio
+async def test_2000_posts_from_50_tasks_with_10_percent_faults_lose_and_duplicate_nothing(
+    loopback_server: LoopbackServer,
+) -> None:
+    route = loopback_server.route("POST", "/jobs", handler=job, fault=TEN_PERCENT_FAULTS)
+    tally = Tally()
+    started = time.monotonic()
+    async with AsyncClient(loopback_server.url, timeout=0.5, max_retries=MAX_RETRIES) as client:
+        async with anyio.create_task_group() as tasks:
+            per_task = CALLS // TASKS
+            for t in range(TASKS):
+                tasks.start_soon(worker, client, range(t * per_task, (t + 1) * per_task), tally)
+        pool: Any = client._client._transport._pool  # type: ignore[union-attr]  # httpcore2 pool
+        assert not pool._requests  # no connection left lent out
+    elapsed = time.monotonic() - started
+    assert sorted(tally.outcomes) == list(range(CALLS))  # each call ended exactly once
+    keys = [o.key for o in tally.outcomes.values()]
+    assert len(set(keys)) == CALLS  # no two calls shared a key
+    check_server_counts(route.requests, tally)
+    retried = sum(o.retries_taken for o in tally.outcomes.values())
+    assert retried > 100  # the faults were met, and survived
+    assert elapsed < 30
+
+
+def test_the_fault_schedule_fails_about_ten_percent_of_hits() -> None:
+    hits = [
+        TEN_PERCENT_FAULTS.hits(Request("POST", "/jobs", Headers(), attempt=a))
+        for a in range(1, 5001)
+    ]
+    assert 0.08 < sum(hits) / len(hits) < 0.12
+
+
+class Client(SyncAPIClient):
+    def _sleep(self, seconds: float) -> None:
+        return None
+
+
+def test_one_sync_client_shared_by_8_threads_loses_and_duplicates_nothing(
+    loopback_server: LoopbackServer,
+) -> None:
+    route = loopback_server.route("POST", "/jobs", handler=job, fault=TEN_PERCENT_FAULTS)
+    results: dict[int, object] = {}
+
+    def run(numbers: range, client: Client) -> None:
+        for n in numbers:
+            try:
+                results[n] = client.post("/jobs", cast_to=dict, body={"n": n})
+            except APIError as exc:
+                results[n] = exc
+
+    with Client(loopback_server.url, timeout=0.5, max_retries=MAX_RETRIES) as client:
+        threads = [
+            threading.Thread(target=run, args=(range(t * 50, (t + 1) * 50), client))
+            for t in range(8)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert sorted(results) == list(range(400))
+    attempts = Counter(r.headers["idempotency-key"] for r in route.requests)
+    assert len(attempts) == 400
+    for n, result in results.items():
+        if isinstance(result, dict):
+            assert result["n"] == n
+            assert attempts[result["key"]] >= 1
+        else:
+            assert isinstance(result, APIError)
+            assert attempts[result.request.headers["idempotency-key"]] == MAX_RETRIES + 1
