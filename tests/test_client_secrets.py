@@ -285,7 +285,6 @@ def test_redact_headers_compares_names_case_insensitively() -> None:
     assert redacted == {"X-API-KEY": "<redacted>", "x-trace": "t"}
 
 
-@pytest.mark.xfail(strict=True, reason="FinalRequestOptions's dataclass repr shows header values")
 def test_repr_of_request_options_hides_secret_headers() -> None:
     options = FinalRequestOptions(
         method="get", url="/", headers={"Authorization": f"Bearer {CANARY}"}
@@ -293,7 +292,6 @@ def test_repr_of_request_options_hides_secret_headers() -> None:
     assert_no_secret(repr(options))
 
 
-@pytest.mark.xfail(strict=True, reason="_events builds error-event messages without scrub_secrets")
 def test_an_error_event_echoing_the_key_does_not_show_it(loopback_server: LoopbackServer) -> None:
     loopback_server.route("GET", "/error-event", handler=error_event_echoing_the_key)
     with Client(loopback_server.url) as client:

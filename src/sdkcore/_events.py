@@ -17,13 +17,19 @@ from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
 
 import pydantic
 
-from ._constants import DEFAULT_MAX_EVENT_SIZE, DEFAULT_RECONNECT_DELAY, STARTED_AT_EXTENSION
+from ._constants import (
+    DEFAULT_MAX_EVENT_SIZE,
+    DEFAULT_RECONNECT_DELAY,
+    DEFAULT_SECRET_HEADERS,
+    STARTED_AT_EXTENSION,
+)
 from ._exceptions import (
     APIConnectionError,
     APIError,
     APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
+    scrub_secrets,
     status_error_class,
 )
 from ._models import load_json
@@ -83,6 +89,7 @@ class EventInterpreter(Generic[_T]):
         response: httpx2.Response,
         *,
         strict: bool,
+        secret_headers: frozenset[str] = DEFAULT_SECRET_HEADERS,
     ) -> None:
         self.done = False
         self.error: APIError | None = None
@@ -91,10 +98,13 @@ class EventInterpreter(Generic[_T]):
         self._cast_to = cast_to
         self._response = response
         self._strict = strict
+        self._secret_headers = secret_headers
 
     def restart(self, response: httpx2.Response, *, resume: bool) -> EventInterpreter[_T]:
         """An interpreter for a new response; ``resume`` keeps the last event id and retry."""
-        fresh = EventInterpreter(self._cast_to, response, strict=self._strict)
+        fresh = EventInterpreter(
+            self._cast_to, response, strict=self._strict, secret_headers=self._secret_headers
+        )
         if resume:
             fresh.decoder.last_event_id = self.decoder.last_event_id
             fresh.decoder.retry = self.decoder.retry
@@ -146,6 +156,8 @@ class EventInterpreter(Generic[_T]):
             message = f"An error event arrived in the stream: {error['message']}"
         else:
             message = f"An error event arrived in the stream: {error!r}"
+        # A server may echo the credential it got; the message never shows it.
+        message = scrub_secrets(message, self._response.request.headers, self._secret_headers)
         if status is None or status < 400:
             return APIError(message, self._response.request, body=error)
         exc: APIStatusError = status_error_class(status)(

@@ -16,6 +16,7 @@ from typing import Any, TypedDict
 from typing_extensions import TypeIs
 
 from ._constants import OVERRIDE_CAST_TO_HEADER, RAW_RESPONSE_HEADER
+from ._exceptions import redact_headers
 from ._types import NOT_GIVEN, Headers, NotGiven, Omit, PostParser, Query, TimeoutTypes
 
 __all__ = [
@@ -84,6 +85,14 @@ class FinalRequestOptions:
     return_mode: ReturnMode = field(init=False, default=ReturnMode.PARSED)
     response_cls: type[Any] | None = field(init=False, default=None)
 
+    def __repr__(self) -> str:
+        # Header values may carry credentials: every repr shows them redacted.
+        return (
+            f"FinalRequestOptions(method={self.method!r}, url={self.url!r}, "
+            f"params={self.params!r}, headers={redact_headers(_as_text(self.headers))!r}, "
+            f"json_data={self.json_data!r}, return_mode={self.return_mode})"
+        )
+
     def __post_init__(self) -> None:
         headers: dict[str, str | Omit] = {}
         for name, value in self.headers.items():
@@ -116,6 +125,10 @@ class FinalRequestOptions:
 
 def _is_json_object(value: object) -> TypeIs[Mapping[str, object]]:
     return isinstance(value, Mapping)
+
+
+def _as_text(headers: Headers) -> dict[str, str]:
+    return {name: str(value) for name, value in headers.items()}
 
 
 _RAW_LOWER = RAW_RESPONSE_HEADER.lower()

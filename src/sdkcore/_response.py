@@ -10,10 +10,11 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar, get_origin, overload
 
+import anyio
 import httpx2
 from typing_extensions import TypeIs
 
-from ._body import aread_bounded, map_transport_errors, read_bounded
+from ._body import aclose_body, aread_bounded, map_transport_errors, read_bounded
 from ._constants import REQUEST_ID_HEADER
 from ._exceptions import MissingStreamClassError, StreamAlreadyConsumed
 from ._jsonl import AsyncJSONLDecoder, JSONLDecoder
@@ -214,18 +215,19 @@ def _chunk_type_or(stream_cls: Any, default: Any) -> Any:
 
 
 @asynccontextmanager
-async def _closed_at_exit(parts: AsyncIterator[_T]) -> AsyncGenerator[AsyncIterator[_T]]:
-    """Close httpx2's async iterator when a consumer stops early.
+async def _closed_at_exit(
+    parts: AsyncIterator[_T], response: httpx2.Response
+) -> AsyncGenerator[AsyncIterator[_T]]:
+    """Finish httpx2's async body iterators when a consumer stops early (shielded).
 
-    Left to the garbage collector, an unfinished async generator is finalised
-    outside its task, which trio reports as a ``ResourceWarning``.
+    Left to the garbage collector they would be finalised outside their task, which
+    trio reports as a ``ResourceWarning``.
     """
     try:
         yield parts
     finally:
-        aclose = getattr(parts, "aclose", None)
-        if aclose is not None:
-            await aclose()
+        with anyio.CancelScope(shield=True):
+            await aclose_body(parts, response)
 
 
 def _has_content(response: httpx2.Response) -> bool:
@@ -378,7 +380,9 @@ class AsyncAPIResponse(BaseAPIResponse[R]):
         """Iterate the decoded body; transport failures raise ``APIConnectionError``."""
         self._iterated = True
         with map_transport_errors(self.http_request):
-            async with _closed_at_exit(self.http_response.aiter_bytes(chunk_size)) as parts:
+            async with _closed_at_exit(
+                self.http_response.aiter_bytes(chunk_size), self.http_response
+            ) as parts:
                 async for chunk in parts:
                     yield chunk
 
@@ -386,7 +390,9 @@ class AsyncAPIResponse(BaseAPIResponse[R]):
         """Iterate the body as text."""
         self._iterated = True
         with map_transport_errors(self.http_request):
-            async with _closed_at_exit(self.http_response.aiter_text(chunk_size)) as parts:
+            async with _closed_at_exit(
+                self.http_response.aiter_text(chunk_size), self.http_response
+            ) as parts:
                 async for chunk in parts:
                     yield chunk
 
@@ -394,7 +400,9 @@ class AsyncAPIResponse(BaseAPIResponse[R]):
         """Iterate the body line by line, without the line endings."""
         self._iterated = True
         with map_transport_errors(self.http_request):
-            async with _closed_at_exit(self.http_response.aiter_lines()) as parts:
+            async with _closed_at_exit(
+                self.http_response.aiter_lines(), self.http_response
+            ) as parts:
                 async for line in parts:
                     yield line
 

@@ -50,7 +50,9 @@ class _StreamBase(Generic[_T]):
         self._cast_to = cast_to
         self._client = client
         strict = client.strict_response_validation
-        self._events = EventInterpreter(cast_to, response, strict=strict)
+        self._events = EventInterpreter(
+            cast_to, response, strict=strict, secret_headers=client.secret_header_names
+        )
         self._session = StreamSession(response, client, options, retries_taken)
         self._closed = False
 

@@ -83,6 +83,11 @@ class ResponseClient(Protocol):
         ...
 
     @property
+    def secret_header_names(self) -> frozenset[str]:
+        """Lower-case names of the headers whose values are never shown."""
+        ...
+
+    @property
     def max_body_size(self) -> int | None:
         """The most bytes ``read()``/``parse()`` hold in memory, or ``None`` for no limit."""
         ...
