@@ -1,24 +1,25 @@
 """``BaseModel`` and the two ways a JSON value becomes a typed object.
 
 * ``load_json(tp, data, strict=...)`` is the fast path: pydantic-core parses and
-  validates the JSON bytes in one pass, through a ``TypeAdapter`` built once per
+  validates the JSON bytes in one pass, through a validator looked up once per
   type. In lenient mode it validates strictly first (so nothing is coerced) and
   falls back to ``construct_value`` when the data does not fit.
 * ``construct_value(tp, value)`` never fails on shape: it builds models from
-  whatever came, keeping mistyped and extra fields as sent.
+  whatever came, keeping mistyped and extra fields as sent. What to do with each
+  annotation (``_shape_of``) is worked out once per type.
 """
 
 from __future__ import annotations
 
 import datetime
+import enum
 import functools
-from collections.abc import Mapping
-from typing import Any, Literal, get_args, get_origin
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Literal, Self, TypeGuard, get_args, get_origin
 
 import pydantic
 import pydantic_core
-from pydantic import ConfigDict, PrivateAttr
-from typing_extensions import Self
+from pydantic import ConfigDict
 
 from ._typing import is_union, strip_annotated
 
@@ -41,7 +42,19 @@ class BaseModel(pydantic.BaseModel):
         extra="allow", populate_by_name=True, arbitrary_types_allowed=True, protected_namespaces=()
     )
 
-    _request_id: str | None = PrivateAttr(default=None)
+    # ``_request_id`` is deliberately not a pydantic ``PrivateAttr``: any private
+    # attribute makes pydantic-core call back into Python (``init_private_attributes``)
+    # for every model it builds, which tripled the cost of a streamed chunk. It is
+    # set like an ordinary instance attribute (kept out of dumps, reprs and ``==``)
+    # and reads as ``None`` until set, through ``__getattr__`` below.
+    if TYPE_CHECKING:
+        _request_id: str | None
+    else:
+
+        def __getattr__(self, item: str) -> Any:
+            if item == "_request_id":
+                return None
+            return super().__getattr__(item)
 
     def to_dict(
         self,
@@ -112,18 +125,43 @@ def type_adapter(tp: Any) -> pydantic.TypeAdapter[Any]:
         return pydantic.TypeAdapter(tp)
 
 
+_ValidateJson = Callable[..., Any]
+
+
+def _validate_json_of(adapter: pydantic.TypeAdapter[Any]) -> _ValidateJson:
+    # The core validator's own method skips TypeAdapter.validate_json's Python
+    # wrapper, a sixth of the cost of a small model. A validator that is not built
+    # yet (unresolved forward references) is a mock: keep the adapter's method,
+    # which builds it when first used.
+    validator = adapter.validator
+    if isinstance(validator, pydantic_core.SchemaValidator):
+        return validator.validate_json
+    return adapter.validate_json
+
+
+@functools.lru_cache(maxsize=512)
+def _cached_validate_json(tp: Any) -> _ValidateJson:
+    return _validate_json_of(_cached_adapter(tp))
+
+
 def load_json(tp: Any, data: str | bytes, *, strict: bool) -> Any:
     """Build ``tp`` from JSON text.
 
-    Raises ``pydantic.ValidationError`` when the text is not JSON (error type
-    ``json_invalid``) or, with ``strict``, when the value does not fit ``tp``.
-    Without ``strict`` a value that does not fit is built by ``construct_value``.
+    pydantic-core parses and validates in one pass, through a validator looked up
+    once per type. Raises ``pydantic.ValidationError`` when the text is not JSON
+    (see ``is_invalid_json``) or, with ``strict``, when the value does not fit
+    ``tp``. Without ``strict`` a value that does not fit is built by ``construct_value``.
     """
-    adapter = type_adapter(tp)
-    if strict:
-        return adapter.validate_json(data)
     try:
-        return adapter.validate_json(data, strict=True)
+        validate_json = _cached_validate_json(tp)
+    except TypeError:  # unhashable metadata inside Annotated[...]
+        validate_json = _validate_json_of(pydantic.TypeAdapter(tp))
+    if strict:
+        return validate_json(data)
+    try:
+        # Strict, so that nothing is coerced: data that does not fit exactly is
+        # kept as sent by construct_value instead.
+        return validate_json(data, strict=True)
     except pydantic.ValidationError as exc:
         if is_invalid_json(exc):
             raise
@@ -131,40 +169,100 @@ def load_json(tp: Any, data: str | bytes, *, strict: bool) -> Any:
 
 
 def is_invalid_json(exc: pydantic.ValidationError) -> bool:
-    """Whether a validation error says the input was not JSON at all."""
-    return any(error["type"] == "json_invalid" for error in exc.errors(include_url=False))
+    """Whether a validation error says the input was not JSON at all.
+
+    A JSON syntax error is reported alone and at the top level, so only the first
+    error is looked at: a large body that merely does not fit may carry thousands.
+    """
+    if exc.error_count() != 1:
+        return False
+    (error,) = exc.errors(include_url=False, include_context=False, include_input=False)
+    return error["type"] == "json_invalid" and not error["loc"]
+
+
+class _Shape(enum.Enum):
+    """What ``construct_value`` does with a value, by the shape of its annotation."""
+
+    MODEL = "a pydantic model"
+    LIST = "list[X]"
+    DICT = "dict[K, V]"
+    UNION = "a union"
+    DATE = "datetime or date"
+    OTHER = "anything else: kept as sent"
+
+
+def _shape_of(tp: Any) -> tuple[_Shape, Any]:
+    """The shape of ``tp`` and what building it needs (the class, item type, members)."""
+    tp = strip_annotated(tp)
+    if _is_model_class(tp):
+        return _Shape.MODEL, tp
+    origin = get_origin(tp)
+    if origin is list:
+        (item_type,) = get_args(tp) or (Any,)
+        return _Shape.LIST, item_type
+    if origin is dict:
+        args = get_args(tp)
+        return _Shape.DICT, args[1] if len(args) == 2 else Any
+    if is_union(tp):
+        return _Shape.UNION, get_args(tp)
+    if tp in (datetime.datetime, datetime.date):
+        return _Shape.DATE, tp
+    return _Shape.OTHER, tp
+
+
+_Builder = Callable[[Any, object], object]
+
+
+def _plan_of(tp: Any) -> tuple[_Builder, Any]:
+    shape, arg = _shape_of(tp)
+    return _BUILDERS[shape], arg
+
+
+@functools.lru_cache(maxsize=1024)
+def _cached_plan(tp: Any) -> tuple[_Builder, Any]:
+    return _plan_of(tp)
 
 
 def construct_value(tp: Any, value: object) -> Any:
     """Build ``value`` into ``tp`` as far as it fits, keeping the rest as sent.
 
+    The annotation is looked at once per type (cached); each value then takes
+    one table lookup on the way down.
+
     >>> construct_value(list[Thing], [{"id": 1}])[0].id
     1
     """
-    tp = strip_annotated(tp)
     if value is None:
         return None
-    if isinstance(tp, type) and issubclass(tp, pydantic.BaseModel):
-        return _construct_model(tp, value) if isinstance(value, Mapping) else value
-    origin = get_origin(tp)
-    if origin is list and isinstance(value, list):
-        (item_type,) = get_args(tp) or (Any,)
-        return [construct_value(item_type, item) for item in value]
-    if origin is dict and isinstance(value, dict):
-        args = get_args(tp)
-        value_type = args[1] if len(args) == 2 else Any
-        return {key: construct_value(value_type, item) for key, item in value.items()}
-    if is_union(tp):
-        return _construct_union(get_args(tp), value)
-    if tp in (datetime.datetime, datetime.date):
-        return _validated_or_none(tp, value) or value
-    return value
+    try:
+        build, arg = _cached_plan(tp)
+    except TypeError:  # unhashable metadata inside Annotated[...]
+        build, arg = _plan_of(tp)
+    return build(arg, value)
 
 
-def _construct_model(cls: type[pydantic.BaseModel], data: Mapping[Any, Any]) -> pydantic.BaseModel:
+def _construct_list(item_type: Any, value: object) -> object:
+    if not _is_list(value):
+        return value
+    return [construct_value(item_type, item) for item in value]
+
+
+def _construct_dict(value_type: Any, value: object) -> object:
+    if not _is_dict(value):
+        return value
+    return {key: construct_value(value_type, item) for key, item in value.items()}
+
+
+def _construct_date(tp: Any, value: object) -> object:
+    return _validated_or_none(tp, value) or value
+
+
+def _construct_model(cls: type[pydantic.BaseModel], data: object) -> object:
+    if not _is_mapping(data):
+        return data
     fields: dict[str, Any] = {}
     used: set[str] = set()
-    for name, field in cls.model_fields.items():
+    for name, field in cls.__pydantic_fields__.items():
         key = field.alias if field.alias is not None and field.alias in data else name
         if key in data:
             fields[name] = construct_value(field.annotation, data[key])
@@ -178,21 +276,45 @@ def _construct_model(cls: type[pydantic.BaseModel], data: Mapping[Any, Any]) -> 
     return model
 
 
-def _construct_union(members: tuple[Any, ...], value: object) -> Any:
+def _construct_union(members: tuple[Any, ...], value: object) -> object:
     for member in members:
         fitted = _validated_or_none(member, value)
         if fitted is not None:
             return fitted
-    if isinstance(value, Mapping):
+    if _is_mapping(value):
+        keys = value.keys()
         models = [m for m in map(strip_annotated, members) if _is_model_class(m)]
         if models:
-            best = max(models, key=lambda m: len(value.keys() & m.model_fields.keys()))
+            best = max(models, key=lambda m: len(keys & m.__pydantic_fields__.keys()))
             return _construct_model(best, value)
     return value
 
 
 def _is_model_class(tp: Any) -> bool:
     return isinstance(tp, type) and issubclass(tp, pydantic.BaseModel)
+
+
+# JSON gives str keys; these say so to the type checkers without a cast.
+def _is_mapping(value: object) -> TypeGuard[Mapping[str, object]]:
+    return isinstance(value, Mapping)
+
+
+def _is_dict(value: object) -> TypeGuard[dict[str, object]]:
+    return isinstance(value, dict)
+
+
+def _is_list(value: object) -> TypeGuard[list[object]]:
+    return isinstance(value, list)
+
+
+_BUILDERS: dict[_Shape, _Builder] = {
+    _Shape.MODEL: _construct_model,
+    _Shape.LIST: _construct_list,
+    _Shape.DICT: _construct_dict,
+    _Shape.UNION: _construct_union,
+    _Shape.DATE: _construct_date,
+    _Shape.OTHER: lambda _tp, value: value,
+}
 
 
 def _validated_or_none(tp: Any, value: object) -> Any:

@@ -129,7 +129,7 @@ def parse_body(tp: type[_T], response: httpx2.Response, *, strict: bool) -> _T:
     strict mode for a body that does not fit ``tp``; see ``target_kind`` for the rest.
     """
     parser = _PARSERS[target_kind(tp)]
-    return cast(_T, parser(tp, response, strict))
+    return cast("_T", parser(tp, response, strict))
 
 
 def _parse_json(tp: Any, response: httpx2.Response, strict: bool) -> object:
