@@ -39,8 +39,15 @@ LAYERS = [
     "_resource",
     "__init__",
 ]
-RESPONSE_LAYER = ["_parsing", "_events", "_streaming", "_jsonl", "_response", "_downloads",
-                  "_wrappers"]
+RESPONSE_LAYER = [
+    "_parsing",
+    "_events",
+    "_streaming",
+    "_jsonl",
+    "_response",
+    "_downloads",
+    "_wrappers",
+]
 MAX_LINES = 450
 
 

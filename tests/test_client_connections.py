@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import anyio
 import httpx2
 import pytest
+import trio
 
 from sdkcore import (
     APIConnectionError,
@@ -344,19 +345,35 @@ async def test_a_cancel_scope_while_iterating_a_stream_returns_the_connection(
         assert lent_out(http) == 0
 
 
-@pytest.mark.parametrize("anyio_backend", ["asyncio"])
+@contextlib.asynccontextmanager
+async def native_timeout(anyio_backend: str, seconds: float) -> AsyncIterator[None]:
+    """The event loop's own timeout, not anyio's: ``asyncio.timeout`` or ``trio.fail_after``.
+
+    Either raises ``TimeoutError`` when it expires (trio's ``TooSlowError`` becomes one).
+    """
+    if anyio_backend == "trio":
+        try:
+            with trio.fail_after(seconds):
+                yield
+        except trio.TooSlowError as exc:
+            raise TimeoutError from exc
+    else:
+        async with asyncio.timeout(seconds):
+            yield
+
+
 @pytest.mark.anyio
-async def test_asyncio_timeout_mid_body_returns_the_connection(
-    loopback_server: LoopbackServer,
+async def test_the_event_loops_own_timeout_mid_body_returns_the_connection(
+    loopback_server: LoopbackServer, anyio_backend: str
 ) -> None:
     loopback_server.route("GET", "/slow", body=b"x" * 100, fault=Stall(10, after_bytes=10))
     loopback_server.route("GET", "/ok", json={"ok": True})
     async with async_one_connection_client(loopback_server) as (client, http):
         with pytest.raises(TimeoutError):
-            async with asyncio.timeout(0.2):
+            async with native_timeout(anyio_backend, 0.2):
                 await afetch(client, "/slow")
         assert lent_out(http) == 0
-        async with asyncio.timeout(2):
+        async with native_timeout(anyio_backend, 2):
             assert await afetch(client, "/ok") == {"ok": True}
 
 
@@ -518,6 +535,7 @@ def one_faulty_call(client: Client, kind: int) -> object:
     return list(stream)
 
 
+@pytest.mark.slow
 def test_after_500_faulty_requests_no_connection_is_lent_out(
     loopback_server: LoopbackServer,
 ) -> None:
@@ -554,6 +572,7 @@ async def one_faulty_call_async(client: AsyncClient, kind: int) -> object:
     return [item async for item in stream]
 
 
+@pytest.mark.slow
 @pytest.mark.anyio
 async def test_after_500_faulty_requests_no_connection_is_lent_out_async(
     loopback_server: LoopbackServer,

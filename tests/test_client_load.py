@@ -152,6 +152,7 @@ def check_server_counts(route_requests: list[Request], tally: Tally) -> None:
     assert sorted(b["n"] for b in bodies.values()) == list(range(CALLS))
 
 
+@pytest.mark.slow
 @pytest.mark.anyio
 async def test_2000_posts_from_50_tasks_with_10_percent_faults_lose_and_duplicate_nothing(
     loopback_server: LoopbackServer,

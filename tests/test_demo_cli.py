@@ -79,6 +79,7 @@ def sample_sha256() -> str:
 # -- the CLI, end to end ---------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", ["sync", "async"])
 def test_tour_runs_every_feature_and_exits_zero(mode: str) -> None:
     result = run_cli("tour", *(["--async"] if mode == "async" else []))

@@ -517,6 +517,7 @@ def test_a_body_that_stalls_past_the_read_timeout_is_resumed(
 # --- large bodies ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_256_mib_download_cut_twice_resumes_byte_identical(
     server: LoopbackServer, client: Acme, tmp_path: Path
 ) -> None:

@@ -8,21 +8,59 @@ import pytest
 
 import sdkcore
 
-CONTRACT_NAMES = """
-BaseAPIResponse APIResponse AsyncAPIResponse BinaryAPIResponse AsyncBinaryAPIResponse
-StreamedBinaryAPIResponse AsyncStreamedBinaryAPIResponse HttpxBinaryResponseContent
-MissingStreamClassError StreamAlreadyConsumed ResponseContextManager AsyncResponseContextManager
-to_raw_response_wrapper async_to_raw_response_wrapper to_streamed_response_wrapper
-async_to_streamed_response_wrapper to_custom_raw_response_wrapper
-async_to_custom_raw_response_wrapper to_custom_streamed_response_wrapper
-async_to_custom_streamed_response_wrapper RAW_RESPONSE_HEADER OVERRIDE_CAST_TO_HEADER
-extract_response_type SyncAPIResource AsyncAPIResource ServerSentEvent SSEDecoder SSEDecodeError
-Stream AsyncStream SyncAPIClient AsyncAPIClient FinalRequestOptions make_request_options
-SdkError APIError APIStatusError BadRequestError AuthenticationError PermissionDeniedError
-NotFoundError ConflictError UnprocessableEntityError RateLimitError InternalServerError
-APIConnectionError APITimeoutError APIResponseValidationError BaseModel
-JSONLDecoder AsyncJSONLDecoder
-""".split()
+CONTRACT_NAMES = [
+    "BaseAPIResponse",
+    "APIResponse",
+    "AsyncAPIResponse",
+    "BinaryAPIResponse",
+    "AsyncBinaryAPIResponse",
+    "StreamedBinaryAPIResponse",
+    "AsyncStreamedBinaryAPIResponse",
+    "HttpxBinaryResponseContent",
+    "MissingStreamClassError",
+    "StreamAlreadyConsumed",
+    "ResponseContextManager",
+    "AsyncResponseContextManager",
+    "to_raw_response_wrapper",
+    "async_to_raw_response_wrapper",
+    "to_streamed_response_wrapper",
+    "async_to_streamed_response_wrapper",
+    "to_custom_raw_response_wrapper",
+    "async_to_custom_raw_response_wrapper",
+    "to_custom_streamed_response_wrapper",
+    "async_to_custom_streamed_response_wrapper",
+    "RAW_RESPONSE_HEADER",
+    "OVERRIDE_CAST_TO_HEADER",
+    "extract_response_type",
+    "SyncAPIResource",
+    "AsyncAPIResource",
+    "ServerSentEvent",
+    "SSEDecoder",
+    "SSEDecodeError",
+    "Stream",
+    "AsyncStream",
+    "SyncAPIClient",
+    "AsyncAPIClient",
+    "FinalRequestOptions",
+    "make_request_options",
+    "SdkError",
+    "APIError",
+    "APIStatusError",
+    "BadRequestError",
+    "AuthenticationError",
+    "PermissionDeniedError",
+    "NotFoundError",
+    "ConflictError",
+    "UnprocessableEntityError",
+    "RateLimitError",
+    "InternalServerError",
+    "APIConnectionError",
+    "APITimeoutError",
+    "APIResponseValidationError",
+    "BaseModel",
+    "JSONLDecoder",
+    "AsyncJSONLDecoder",
+]
 
 
 @pytest.mark.parametrize("name", CONTRACT_NAMES)
@@ -37,8 +75,12 @@ def test_all_lists_only_names_that_exist() -> None:
 
 
 @pytest.mark.parametrize(
-    "name", [n for n in sdkcore.__all__ if inspect.isclass(getattr(sdkcore, n))
-             or inspect.isfunction(getattr(sdkcore, n))]
+    "name",
+    [
+        n
+        for n in sdkcore.__all__
+        if inspect.isclass(getattr(sdkcore, n)) or inspect.isfunction(getattr(sdkcore, n))
+    ],
 )
 def test_every_public_class_and_function_has_a_docstring(name: str) -> None:
     doc = inspect.getdoc(getattr(sdkcore, name))
@@ -64,11 +106,16 @@ SYNC_ASYNC_PAIRS = [
 
 # The protocol methods whose async spelling differs; each pair is compared as one.
 _TWIN_NAMES = {
-    "__iter__": "iter", "__aiter__": "iter",
-    "__enter__": "enter", "__aenter__": "enter",
-    "__exit__": "exit", "__aexit__": "exit",
-    "resend": "resend", "aresend": "resend",
-    "pause": "pause", "apause": "pause",
+    "__iter__": "iter",
+    "__aiter__": "iter",
+    "__enter__": "enter",
+    "__aenter__": "enter",
+    "__exit__": "exit",
+    "__aexit__": "exit",
+    "resend": "resend",
+    "aresend": "resend",
+    "pause": "pause",
+    "apause": "pause",
 }
 
 
@@ -92,5 +139,7 @@ def test_sync_and_async_twins_have_the_same_methods_and_signatures(
     assert sync_methods.keys() == async_methods.keys()
     for name, signature in sync_methods.items():
         sync_params = [(p.name, p.kind, p.default) for p in signature.parameters.values()]
-        async_params = [(p.name, p.kind, p.default) for p in async_methods[name].parameters.values()]
+        async_params = [
+            (p.name, p.kind, p.default) for p in async_methods[name].parameters.values()
+        ]
         assert sync_params == async_params, name

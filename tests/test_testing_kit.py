@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
 
 def client(server: LoopbackServer, **kwargs: object) -> httpx2.Client:
-    return httpx2.Client(base_url=server.url, **kwargs)  # type: ignore[arg-type]
+    return httpx2.Client(base_url=server.url, **kwargs)  # type: ignore[arg-type]  # valid options
 
 
 def read_timed_chunks(response: httpx2.Response) -> tuple[bytes, float]:
@@ -430,6 +430,7 @@ async def test_async_with_serves_on_each_backend() -> None:
         _ = server.url
 
 
+@pytest.mark.slow
 @pytest.mark.anyio
 async def test_load_of_2000_requests_from_50_concurrent_tasks() -> None:
     async with LoopbackServer() as server:

@@ -70,7 +70,7 @@ class BaseClient(Generic[_HttpClientT]):
         _strict_response_validation: bool = False,
     ) -> None:
         url = httpx2.URL(base_url)
-        self.base_url = (
+        self.base_url: httpx2.URL = (
             url if url.raw_path.endswith(b"/") else url.copy_with(raw_path=url.raw_path + b"/")
         )
         # Without a timeout of its own the client takes an injected client's.

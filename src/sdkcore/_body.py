@@ -17,7 +17,7 @@ import httpx2
 from ._exceptions import APIConnectionError, APITimeoutError, BodyTooLargeError
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Iterator
+    from collections.abc import AsyncIterator, Generator
 
 __all__ = [
     "TRANSPORT_ERRORS",
@@ -34,7 +34,7 @@ TRANSPORT_ERRORS = (httpx2.TransportError, httpx2.DecodingError)
 
 
 @contextmanager
-def map_transport_errors(request: httpx2.Request) -> Iterator[None]:
+def map_transport_errors(request: httpx2.Request) -> Generator[None]:
     """Re-raise httpx2's timeouts as ``APITimeoutError`` and other transport errors as
     ``APIConnectionError``, the original kept as ``__cause__``."""
     try:
@@ -95,7 +95,7 @@ def read_bounded(
         response.close()
     # Store the body where httpx2 keeps it, so `.content`, `.text` and `.json()`
     # on the raw response work as after httpx2's own `read()`.
-    response._content = content = b"".join(parts)
+    response._content = content = b"".join(parts)  # pyright: ignore[reportPrivateUsage]  # see above
     return content
 
 
@@ -119,7 +119,7 @@ async def aread_bounded(
             await aclose_body(chunks, response)
     if scope.cancelled_caught:
         raise httpx2.ReadTimeout(_DEADLINE_MESSAGE, request=response.request)
-    response._content = content = b"".join(parts)
+    response._content = content = b"".join(parts)  # pyright: ignore[reportPrivateUsage]  # as in read_bounded
     return content
 
 

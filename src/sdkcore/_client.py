@@ -68,7 +68,7 @@ class SyncAPIClient(BaseClient[httpx2.Client]):
         """
         flow = call_flow(self, options, read_body=self._read_body(stream, options), stream=stream)
         response, retries = run_sync(flow, self._perform)
-        response_cls = options.response_cls or APIResponse
+        response_cls: type[APIResponse[ResponseT]] = options.response_cls or APIResponse
         api_response = response_cls(
             raw=response,
             cast_to=cast_to,
@@ -81,7 +81,7 @@ class SyncAPIClient(BaseClient[httpx2.Client]):
         if options.return_mode is not ReturnMode.PARSED:
             return api_response  # type: ignore[return-value]  # the wrappers ask for the response
         try:
-            return api_response.parse()  # type: ignore[no-any-return]  # parse builds cast_to
+            return api_response.parse()
         except BaseException:
             response.close()
             raise
@@ -241,7 +241,7 @@ class AsyncAPIClient(BaseClient[httpx2.AsyncClient]):
         """
         flow = call_flow(self, options, read_body=self._read_body(stream, options), stream=stream)
         response, retries = await run_async(flow, self._perform)
-        response_cls = options.response_cls or AsyncAPIResponse
+        response_cls: type[AsyncAPIResponse[ResponseT]] = options.response_cls or AsyncAPIResponse
         api_response = response_cls(
             raw=response,
             cast_to=cast_to,
@@ -254,7 +254,7 @@ class AsyncAPIClient(BaseClient[httpx2.AsyncClient]):
         if options.return_mode is not ReturnMode.PARSED:
             return api_response  # type: ignore[return-value]  # the wrappers ask for the response
         try:
-            return await api_response.parse()  # type: ignore[no-any-return]  # parse builds cast_to
+            return await api_response.parse()
         except BaseException:
             with anyio.CancelScope(shield=True):
                 await response.aclose()

@@ -175,6 +175,10 @@ class StreamedBinaryAPIResponse(APIResponse[bytes]):
     ...     response.stream_to_file("out.bin")
     """
 
+    # Declared again: a resumed download replaces both (``_send_again``).
+    http_response: httpx2.Response
+    retries_taken: int
+
     def stream_to_file(
         self,
         file: FileTarget,
@@ -221,6 +225,10 @@ class StreamedBinaryAPIResponse(APIResponse[bytes]):
 
 class AsyncStreamedBinaryAPIResponse(AsyncAPIResponse[bytes]):
     """The async twin of ``StreamedBinaryAPIResponse``."""
+
+    # Declared again: a resumed download replaces both (``_send_again``).
+    http_response: httpx2.Response
+    retries_taken: int
 
     async def stream_to_file(
         self,

@@ -11,7 +11,6 @@ import datetime
 import json
 import math
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
 
@@ -35,8 +34,11 @@ from ._exceptions import (
 from ._models import load_json
 from ._retries import Retry, Stop, StopReason
 from ._sse import ServerSentEvent, SSEDecoder
+from ._typing import is_json_object
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     import httpx2
 
     from ._options import FinalRequestOptions
@@ -62,14 +64,13 @@ def error_event_status(error: object) -> int | None:
     >>> error_event_status({"type": "overloaded_error"})
     529
     """
-    if not isinstance(error, Mapping):
+    if not is_json_object(error):
         return None
-    fields: Mapping[str, object] = error
     for key in ("status", "code"):
-        value = fields.get(key)
+        value = error.get(key)
         if isinstance(value, int) and not isinstance(value, bool) and 100 <= value <= 599:
             return value
-    names = f"{fields.get('type', '')} {fields.get('code', '')}".lower()
+    names = f"{error.get('type', '')} {error.get('code', '')}".lower()
     for needle, status in _STATUS_BY_ERROR_TYPE:
         if needle in names:
             return status
@@ -144,7 +145,7 @@ class EventInterpreter(Generic[_T]):
         except ValueError:
             decoded = data
         # A null member (some APIs send ``"error": null`` in every chunk) is no error.
-        if isinstance(decoded, dict) and decoded.get("error") is not None:
+        if is_json_object(decoded) and decoded.get("error") is not None:
             return self._make_error(decoded["error"])
         if event.event == "error":
             return self._make_error(decoded)
@@ -152,7 +153,7 @@ class EventInterpreter(Generic[_T]):
 
     def _make_error(self, error: object) -> APIError:
         self.error_status = status = error_event_status(error)
-        if isinstance(error, Mapping) and isinstance(error.get("message"), str):
+        if is_json_object(error) and isinstance(error.get("message"), str):
             message = f"An error event arrived in the stream: {error['message']}"
         else:
             message = f"An error event arrived in the stream: {error!r}"

@@ -21,7 +21,9 @@ The tree::
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, TypeAlias
+
+from typing_extensions import TypeIs
 
 from ._constants import DEFAULT_SECRET_HEADERS, REDACTED, REQUEST_ID_HEADER
 
@@ -56,9 +58,20 @@ __all__ = [
 #: Shorter header values are not scrubbed from text: they would blank out common words.
 _MIN_SCRUBBED_LENGTH: Final = 8
 
+#: Headers as a mapping or as ``(name, value)`` pairs (``httpx2.Headers.multi_items()``).
+_HeaderItems: TypeAlias = Mapping[str, str] | Iterable[tuple[str, str]]
+
+
+def _is_mapping(headers: _HeaderItems) -> TypeIs[Mapping[str, str]]:
+    return isinstance(headers, Mapping)
+
+
+def _pairs(headers: _HeaderItems) -> Iterable[tuple[str, str]]:
+    return headers.items() if _is_mapping(headers) else headers
+
 
 def redact_headers(
-    headers: Mapping[str, str] | Iterable[tuple[str, str]],
+    headers: _HeaderItems,
     secret: Iterable[str] = DEFAULT_SECRET_HEADERS,
 ) -> dict[str, str]:
     """Return a copy of ``headers`` with every secret value replaced by ``<redacted>``.
@@ -70,13 +83,12 @@ def redact_headers(
     {'Authorization': '<redacted>', 'Accept': '*/*'}
     """
     lowered = {name.lower() for name in secret}
-    items = headers.items() if isinstance(headers, Mapping) else headers
-    return {name: REDACTED if name.lower() in lowered else value for name, value in items}
+    return {name: REDACTED if name.lower() in lowered else value for name, value in _pairs(headers)}
 
 
 def scrub_secrets(
     text: str,
-    headers: Mapping[str, str] | Iterable[tuple[str, str]],
+    headers: _HeaderItems,
     secret: Iterable[str] = DEFAULT_SECRET_HEADERS,
 ) -> str:
     """Return ``text`` with the value of every secret header in ``headers`` replaced.
@@ -92,13 +104,10 @@ def scrub_secrets(
     return text
 
 
-def _secret_values(
-    headers: Mapping[str, str] | Iterable[tuple[str, str]], secret: Iterable[str]
-) -> list[str]:
+def _secret_values(headers: _HeaderItems, secret: Iterable[str]) -> list[str]:
     lowered = {name.lower() for name in secret}
-    items = headers.items() if isinstance(headers, Mapping) else headers
     values: list[str] = []
-    for name, value in items:
+    for name, value in _pairs(headers):
         if name.lower() in lowered:
             values += [value, value.partition(" ")[2].strip()]
     # Longest first, so that a token never breaks up the whole value before it is replaced.

@@ -228,7 +228,8 @@ def run_sync(flow: Flow, perform: Callable[[Action], object]) -> tuple[httpx2.Re
             else:
                 action = flow.send(result)
     except StopIteration as stop:
-        return stop.value  # type: ignore[no-any-return]  # the flow's declared return
+        outcome: tuple[httpx2.Response, int] = stop.value  # the flow's declared return
+        return outcome
     finally:
         flow.close()
 
@@ -247,6 +248,7 @@ async def run_async(
             else:
                 action = flow.send(result)
     except StopIteration as stop:
-        return stop.value  # type: ignore[no-any-return]  # the flow's declared return
+        outcome: tuple[httpx2.Response, int] = stop.value  # the flow's declared return
+        return outcome
     finally:
         flow.close()

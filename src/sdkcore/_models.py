@@ -15,7 +15,7 @@ import datetime
 import enum
 import functools
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Literal, Self, TypeGuard, get_args, get_origin
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self, TypeGuard, get_args, get_origin
 
 import pydantic
 import pydantic_core
@@ -38,7 +38,7 @@ class BaseModel(pydantic.BaseModel):
     {'id': 1, 'new_field': 'kept'}
     """
 
-    model_config = ConfigDict(
+    model_config: ClassVar[ConfigDict] = ConfigDict(
         extra="allow", populate_by_name=True, arbitrary_types_allowed=True, protected_namespaces=()
     )
 

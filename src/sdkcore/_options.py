@@ -13,11 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
-from typing_extensions import TypeIs
-
 from ._constants import OVERRIDE_CAST_TO_HEADER, RAW_RESPONSE_HEADER
 from ._exceptions import redact_headers
 from ._types import NOT_GIVEN, Headers, NotGiven, Omit, PostParser, Query, TimeoutTypes
+from ._typing import is_json_object
 
 __all__ = [
     "FinalRequestOptions",
@@ -118,13 +117,9 @@ class FinalRequestOptions:
             return self.json_data
         if self.json_data is None:
             return dict(self.extra_json)
-        if _is_json_object(self.json_data):
+        if is_json_object(self.json_data):
             return {**self.json_data, **self.extra_json}
         raise TypeError("extra_body can only be merged into a JSON object body")
-
-
-def _is_json_object(value: object) -> TypeIs[Mapping[str, object]]:
-    return isinstance(value, Mapping)
 
 
 def _as_text(headers: Headers) -> dict[str, str]:

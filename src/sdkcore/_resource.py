@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from ._client import AsyncAPIClient, SyncAPIClient
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ._client import AsyncAPIClient, SyncAPIClient
 
 __all__ = ["AsyncAPIResource", "SyncAPIResource"]
 

@@ -22,7 +22,7 @@ from ._types import AsyncResender, Resender, ResponseClient
 
 if TYPE_CHECKING:
     import datetime
-    from collections.abc import AsyncGenerator, AsyncIterator, Iterator
+    from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator
     from types import TracebackType
 
     import httpx2
@@ -35,6 +35,8 @@ _T = TypeVar("_T")
 
 
 class _StreamBase(Generic[_T]):
+    """What ``Stream`` and ``AsyncStream`` share: the response, its events and its session."""
+
     response: httpx2.Response
 
     def __init__(
@@ -236,7 +238,7 @@ class AsyncStream(_StreamBase[_T]):
             self._restart(await client.aresend(self.response.request, recovery.headers), recovery)
 
     @contextmanager
-    def _interruptible(self, deadline: float = math.inf) -> Iterator[None]:
+    def _interruptible(self, deadline: float = math.inf) -> Generator[None]:
         """A wait that ends at ``deadline`` or when another task calls ``aclose()``."""
         with anyio.CancelScope(deadline=deadline) as scope:
             self._waiting = scope

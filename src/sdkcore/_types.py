@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, TypeAlias, TypeVar, final, runtime_checkable
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Final,
+    Literal,
+    Protocol,
+    TypeAlias,
+    TypeVar,
+    final,
+    runtime_checkable,
+)
 
 import httpx2
 
@@ -14,13 +24,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "NOT_GIVEN",
+    "AsyncResender",
     "Body",
     "Headers",
     "NotGiven",
     "Omit",
     "PostParser",
     "ProgressCallback",
-    "AsyncResender",
     "Query",
     "Resender",
     "ResponseClient",

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import sys
 import types
 import typing
+from collections.abc import Mapping
 from typing import Annotated, Any, Union, get_args, get_origin
 
 import typing_extensions
+from typing_extensions import TypeIs
 
 __all__ = [
     "extract_type_arg",
+    "is_json_object",
     "is_typeddict",
     "is_union",
     "strip_annotated",
@@ -17,10 +21,10 @@ __all__ = [
 
 # ``typing.TypeAliasType`` (3.12+) and the ``typing_extensions`` backport may be
 # distinct classes; both expose the aliased annotation as ``__value__``.
-_TYPE_ALIAS_TYPES: tuple[type, ...] = (
-    typing_extensions.TypeAliasType,
-    *((typing.TypeAliasType,) if hasattr(typing, "TypeAliasType") else ()),
-)
+if sys.version_info >= (3, 12):
+    _TYPE_ALIAS_TYPES = (typing_extensions.TypeAliasType, typing.TypeAliasType)
+else:
+    _TYPE_ALIAS_TYPES = (typing_extensions.TypeAliasType,)
 
 
 def strip_annotated(tp: Any) -> Any:
@@ -31,7 +35,7 @@ def strip_annotated(tp: Any) -> Any:
     """
     while True:
         if isinstance(tp, _TYPE_ALIAS_TYPES):
-            tp = tp.__value__  # type: ignore[attr-defined]  # every alias type has it
+            tp = tp.__value__
         elif get_origin(tp) is Annotated:
             tp = get_args(tp)[0]
         else:
@@ -42,6 +46,11 @@ def is_union(tp: Any) -> bool:
     """Whether ``tp`` is ``Union[...]`` or ``X | Y``."""
     origin = get_origin(tp)
     return origin is Union or origin is types.UnionType
+
+
+def is_json_object(value: object) -> TypeIs[Mapping[str, object]]:
+    """Whether ``value`` is a mapping, as a decoded JSON object is (its keys are strings)."""
+    return isinstance(value, Mapping)
 
 
 def is_typeddict(tp: Any) -> bool:

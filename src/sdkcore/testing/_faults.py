@@ -88,6 +88,7 @@ class CutAfter(Fault):
     reset: bool = False
 
     def shape(self, request: Request, pieces: Iterator[Piece]) -> Iterator[Piece]:
+        """The pieces up to `n_bytes` of body, then the hang-up."""
         return _at_offset(pieces, self.n_bytes, (Close(self.reset),), then_stop=True)
 
 
@@ -101,6 +102,7 @@ class CutMidHeaders(Fault):
     after_bytes: int | None = None
 
     def shape(self, request: Request, pieces: Iterator[Piece]) -> Iterator[Piece]:
+        """The first part of the head, then the hang-up."""
         for piece in pieces:
             if isinstance(piece, Head):
                 cut = len(piece.data) // 2 if self.after_bytes is None else self.after_bytes
@@ -124,6 +126,7 @@ class Stall(Fault):
     before_headers: bool = False
 
     def shape(self, request: Request, pieces: Iterator[Piece]) -> Iterator[Piece]:
+        """The pieces with a pause before the head or after `after_bytes`."""
         if self.before_headers:
             return _prepend(Pause(self.seconds), pieces)
         return _at_offset(pieces, self.after_bytes, (Pause(self.seconds),), then_stop=False)
@@ -145,6 +148,7 @@ class Drip(Fault):
     chunk: int = 1
 
     def shape(self, request: Request, pieces: Iterator[Piece]) -> Iterator[Piece]:
+        """The body split into `chunk`-byte pieces with pauses between them."""
         started = False
         for piece in pieces:
             if not isinstance(piece, Data):
@@ -170,6 +174,7 @@ class DropAfterEvents(Fault):
     events: int
 
     def shape(self, request: Request, pieces: Iterator[Piece]) -> Iterator[Piece]:
+        """The pieces up to the `events`-th event, then the hang-up."""
         seen = 0
         for piece in pieces:
             yield piece
@@ -197,6 +202,7 @@ class FailTimes(Fault):
     drop: bool = False
 
     def prepare(self, request: Request, reply: Reply) -> Reply:
+        """The failure reply for the first `times` hits, else `reply`."""
         if self.drop or request.attempt > self.times:
             return reply
         message = f"injected failure {request.attempt} of {self.times}"
@@ -208,6 +214,7 @@ class FailTimes(Fault):
         )
 
     def shape(self, request: Request, pieces: Iterator[Piece]) -> Iterator[Piece]:
+        """A hang-up for the first `times` hits with `drop=True`, else `pieces`."""
         if self.drop and request.attempt <= self.times:
             return iter((Close(),))
         return pieces
@@ -221,9 +228,11 @@ class BadChunked(Fault):
     """
 
     def prepare(self, request: Request, reply: Reply) -> Reply:
+        """`reply` sent chunked (a streamed reply is chunked already)."""
         return reply if reply.is_streamed else replace(reply, chunked=True)
 
     def shape(self, request: Request, pieces: Iterator[Piece]) -> Iterator[Piece]:
+        """The head, then a chunk size that is not hexadecimal and the hang-up."""
         for piece in pieces:
             if isinstance(piece, Data | End):
                 yield Raw(b"zz\r\nnot a chunk\r\n")
@@ -251,7 +260,9 @@ class FaultRate(Fault):
         return random.Random(f"{self.seed}:{request.attempt}").random() < self.rate
 
     def prepare(self, request: Request, reply: Reply) -> Reply:
+        """`fault`'s reply for the chosen hits, else `reply`."""
         return self.fault.prepare(request, reply) if self.hits(request) else reply
 
     def shape(self, request: Request, pieces: Iterator[Piece]) -> Iterator[Piece]:
+        """`fault`'s pieces for the chosen hits, else `pieces`."""
         return self.fault.shape(request, pieces) if self.hits(request) else pieces

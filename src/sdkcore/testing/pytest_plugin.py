@@ -6,7 +6,7 @@ Register them once, in the root ``conftest.py`` of your test suite::
 
 or import the fixtures you use into that ``conftest.py``::
 
-    from sdkcore.testing.pytest_plugin import loopback_server  # noqa: F401
+    from sdkcore.testing.pytest_plugin import loopback_server  # noqa: F401  # used by name
 
 Then ask for them by name::
 
