@@ -42,6 +42,7 @@ log = logging.getLogger("sdkcore")
 ResponseT = TypeVar("ResponseT")
 _HttpClientT = TypeVar("_HttpClientT", httpx2.Client, httpx2.AsyncClient)
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_JOINED_URLS_KEPT = 1024
 
 
 class BaseClient(Generic[_HttpClientT]):
@@ -86,6 +87,7 @@ class BaseClient(Generic[_HttpClientT]):
         self._owns_client = http_client is None
         self._client = self._create_http_client() if http_client is None else http_client
         self._rng = random.random
+        self._joined_urls: dict[str, httpx2.URL] = {}
 
     def _create_http_client(self) -> _HttpClientT:
         raise NotImplementedError
@@ -242,10 +244,16 @@ class BaseClient(Generic[_HttpClientT]):
         return options.stream_idle_timeout
 
     def _url_for(self, url: str) -> httpx2.URL:
-        parsed = httpx2.URL(url)
-        if parsed.is_absolute_url:
-            return parsed
-        return self.base_url.join(url.lstrip("/"))
+        # Parsing and joining a URL is a sizeable share of a small request's own
+        # work; SDK paths repeat, so the result is kept per path (bounded).
+        joined = self._joined_urls.get(url)
+        if joined is None:
+            parsed = httpx2.URL(url)
+            joined = parsed if parsed.is_absolute_url else self.base_url.join(url.lstrip("/"))
+            if len(self._joined_urls) >= _JOINED_URLS_KEPT:
+                self._joined_urls.clear()
+            self._joined_urls[url] = joined
+        return joined
 
     def _read_body(self, stream: bool, options: FinalRequestOptions) -> bool:
         return not stream and options.return_mode is not ReturnMode.STREAMED

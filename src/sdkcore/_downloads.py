@@ -202,7 +202,9 @@ class StreamedBinaryAPIResponse(APIResponse[bytes]):
                         self._send_again(request, again, plan, out)
                     response = self.http_response
                     with map_transport_errors(response.request):
-                        for chunk in response.iter_bytes(chunk_size or DEFAULT_CHUNK_SIZE):
+                        # Without a chunk_size, chunks are written as they arrive:
+                        # re-chunking would copy every byte again.
+                        for chunk in response.iter_bytes(chunk_size):
                             out.write(chunk)
                             plan.advance(len(chunk))
                     plan.finish()

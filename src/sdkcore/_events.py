@@ -127,7 +127,12 @@ class EventInterpreter(Generic[_T]):
                 self.error = self._error_of(event, data)
                 if self.error is not None:
                     break
-            items.append(self._item(data))
+            try:
+                items.append(self._item(data))
+            except APIResponseValidationError as exc:
+                # The items decoded before it still reach the caller, then this raises.
+                self.error = exc
+                break
         return items
 
     def _item(self, data: str) -> _T:
