@@ -204,7 +204,7 @@ def _shape_of(tp: Any) -> tuple[_Shape, Any]:
         args = get_args(tp)
         return _Shape.DICT, args[1] if len(args) == 2 else Any
     if is_union(tp):
-        return _Shape.UNION, get_args(tp)
+        return _Shape.UNION, _union_members(tp)
     if tp in (datetime.datetime, datetime.date):
         return _Shape.DATE, tp
     return _Shape.OTHER, tp
@@ -285,9 +285,28 @@ def _construct_union(members: tuple[Any, ...], value: object) -> object:
         keys = value.keys()
         models = [m for m in map(strip_annotated, members) if _is_model_class(m)]
         if models:
-            best = max(models, key=lambda m: len(keys & m.__pydantic_fields__.keys()))
+            best = max(models, key=lambda m: _fit(m, value, keys))
             return _construct_model(best, value)
     return value
+
+
+def _union_members(tp: Any) -> tuple[Any, ...]:
+    """The members of a union, nested and annotated unions flattened."""
+    members: list[Any] = []
+    for member in get_args(tp):
+        inner = strip_annotated(member)
+        members.extend(_union_members(inner) if is_union(inner) else (member,))
+    return tuple(members)
+
+
+def _fit(model: type[pydantic.BaseModel], value: Mapping[str, object], keys: Any) -> int:
+    """How well ``value`` fits ``model``: shared keys, and a matching ``Literal`` tag
+    (a discriminator) outweighs them all."""
+    score = len(keys & model.__pydantic_fields__.keys())
+    for name, field in model.__pydantic_fields__.items():
+        if name in value and get_origin(field.annotation) is Literal:
+            score += 1000 if value[name] in get_args(field.annotation) else -1000
+    return score
 
 
 def _is_model_class(tp: Any) -> bool:
