@@ -293,6 +293,27 @@ def test_an_endless_sse_event_raises_sse_decode_error_naming_the_limit(
         assert lent_out(http) == 0
 
 
+def big_event(request: Request) -> Reply:
+    """One 2 MiB event, then the end."""
+    return Reply(sse=[{"data": {"blob": "x" * 2_097_152}}, "data: [DONE]\n\n"])
+
+
+def test_the_client_max_event_size_sets_the_typed_stream_limit(
+    loopback_server: LoopbackServer,
+) -> None:
+    loopback_server.route("GET", "/big", handler=big_event)
+    with Client(loopback_server.url, max_event_size=None) as client:
+        stream = client.get("/big", cast_to=dict, stream=True, stream_cls=Stream[dict])
+        with stream:
+            assert [len(item["blob"]) for item in stream] == [2_097_152]
+    with Client(loopback_server.url, max_event_size=1000) as client:
+        stream = client.get("/big", cast_to=dict, stream=True, stream_cls=Stream[dict])
+        with stream, pytest.raises(SSEDecodeError) as info:
+            list(stream)
+        assert "max_event_size=1000" in str(info.value)
+        assert "client's max_event_size=" in str(info.value)
+
+
 @pytest.mark.anyio
 async def test_an_endless_sse_line_raises_sse_decode_error_async(
     loopback_server: LoopbackServer,

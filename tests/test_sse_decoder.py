@@ -307,6 +307,7 @@ def test_event_over_the_limit_raises_naming_the_limit_and_how_to_raise_it() -> N
     message = str(excinfo.value)
     assert "max_event_size=100" in message
     assert "SSEDecoder(max_event_size=...)" in message
+    assert "max_event_size=" in message
     assert "None" in message
     assert isinstance(excinfo.value, SdkError)
 

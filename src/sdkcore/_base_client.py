@@ -18,6 +18,7 @@ import httpx2
 
 from ._constants import (
     DEFAULT_MAX_BODY_SIZE,
+    DEFAULT_MAX_EVENT_SIZE,
     DEFAULT_MAX_RETRIES,
     DEFAULT_MAX_RETRY_AFTER,
     DEFAULT_SECRET_HEADERS,
@@ -66,6 +67,7 @@ class BaseClient(Generic[_HttpClientT]):
         max_retry_after: float = DEFAULT_MAX_RETRY_AFTER,
         stream_idle_timeout: float | None = None,
         max_body_size: int | None = DEFAULT_MAX_BODY_SIZE,
+        max_event_size: int | None = DEFAULT_MAX_EVENT_SIZE,
         default_headers: Mapping[str, str] | None = None,
         http_client: _HttpClientT | None = None,
         _strict_response_validation: bool = False,
@@ -82,6 +84,7 @@ class BaseClient(Generic[_HttpClientT]):
         self.max_retry_after = max_retry_after
         self.stream_idle_timeout = stream_idle_timeout
         self._max_body_size = max_body_size
+        self._max_event_size = max_event_size
         self._custom_headers = dict(default_headers or {})
         self._strict_response_validation = _strict_response_validation
         self._owns_client = http_client is None
@@ -114,6 +117,11 @@ class BaseClient(Generic[_HttpClientT]):
     def strict_response_validation(self) -> bool:
         """Whether response bodies are validated against their declared types."""
         return self._strict_response_validation
+
+    @property
+    def max_event_size(self) -> int | None:
+        """The largest Server-Sent Event (or unterminated line) a typed stream buffers."""
+        return self._max_event_size
 
     @property
     def max_body_size(self) -> int | None:

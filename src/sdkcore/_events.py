@@ -91,11 +91,13 @@ class EventInterpreter(Generic[_T]):
         *,
         strict: bool,
         secret_headers: frozenset[str] = DEFAULT_SECRET_HEADERS,
+        max_event_size: int | None = DEFAULT_MAX_EVENT_SIZE,
     ) -> None:
         self.done = False
         self.error: APIError | None = None
         self.error_status: int | None = None
-        self.decoder = SSEDecoder(max_event_size=DEFAULT_MAX_EVENT_SIZE)
+        self.decoder = SSEDecoder(max_event_size=max_event_size)
+        self._max_event_size = max_event_size
         self._cast_to = cast_to
         self._response = response
         self._strict = strict
@@ -104,7 +106,11 @@ class EventInterpreter(Generic[_T]):
     def restart(self, response: httpx2.Response, *, resume: bool) -> EventInterpreter[_T]:
         """An interpreter for a new response; ``resume`` keeps the last event id and retry."""
         fresh = EventInterpreter(
-            self._cast_to, response, strict=self._strict, secret_headers=self._secret_headers
+            self._cast_to,
+            response,
+            strict=self._strict,
+            secret_headers=self._secret_headers,
+            max_event_size=self._max_event_size,
         )
         if resume:
             fresh.decoder.last_event_id = self.decoder.last_event_id

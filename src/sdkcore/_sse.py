@@ -398,6 +398,7 @@ class SSEDecoder:
         self._reset_stream()  # release the buffers; the rest of this stream is unusable
         return SSEDecodeError(
             f"server-sent event (or unterminated line) exceeds "
-            f"max_event_size={self._max_event_size} bytes; pass a larger "
-            f"SSEDecoder(max_event_size=...) or None for no limit"
+            f"max_event_size={self._max_event_size} bytes; raise the limit (the client's "
+            f"max_event_size= for typed streams, SSEDecoder(max_event_size=...) for the "
+            f"decoder) or pass None for no limit"
         )

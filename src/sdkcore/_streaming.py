@@ -51,9 +51,12 @@ class _StreamBase(Generic[_T]):
         self.response = response
         self._cast_to = cast_to
         self._client = client
-        strict = client.strict_response_validation
         self._events = EventInterpreter(
-            cast_to, response, strict=strict, secret_headers=client.secret_header_names
+            cast_to,
+            response,
+            strict=client.strict_response_validation,
+            secret_headers=client.secret_header_names,
+            max_event_size=client.max_event_size,
         )
         self._session = StreamSession(response, client, options, retries_taken)
         self._closed = False

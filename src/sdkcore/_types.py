@@ -98,6 +98,11 @@ class ResponseClient(Protocol):
         ...
 
     @property
+    def max_event_size(self) -> int | None:
+        """The largest Server-Sent Event a typed stream buffers, or ``None`` for no limit."""
+        ...
+
+    @property
     def max_body_size(self) -> int | None:
         """The most bytes ``read()``/``parse()`` hold in memory, or ``None`` for no limit."""
         ...
