@@ -8,6 +8,7 @@ deadline and the error mapping are decided once.
 from __future__ import annotations
 
 import time
+from collections.abc import AsyncGenerator
 from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING
 
@@ -136,13 +137,18 @@ async def _acollect(chunks: AsyncIterator[bytes], limit: int | None, parts: list
 
 
 async def aclose_body(chunks: AsyncIterator[object], response: httpx2.Response) -> None:
-    """Close ``response``, then run ``chunks`` (its body iterator) to the end on the closed stream.
+    """Close ``response``, then make ``chunks`` (its body iterator) finish.
 
     Left suspended part-way, httpx2's nested body generators would be finalised by
     the garbage collector, which trio reports as a ResourceWarning
     (pydantic/httpx2#1036); on a closed connection they end at their next read.
+    Whatever the closed response raises is dropped: the caller's own error must win.
     """
     await response.aclose()
     with suppress(Exception):
+        # On the closed connection this ends at the first network read; what it
+        # yields before is the decoding of bytes already received.
         async for _ in chunks:
             pass
+    if isinstance(chunks, AsyncGenerator):
+        await chunks.aclose()

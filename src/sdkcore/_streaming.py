@@ -8,13 +8,13 @@ item, opt-in reconnect) and when it has been idle too long.
 from __future__ import annotations
 
 import math
-from contextlib import aclosing, contextmanager, suppress
+from contextlib import aclosing, contextmanager
 from types import AsyncGeneratorType
 from typing import TYPE_CHECKING, Generic, Self, TypeVar
 
 import anyio
 
-from ._body import map_transport_errors
+from ._body import aclose_body, map_transport_errors
 from ._constants import REQUEST_ID_HEADER
 from ._events import EventInterpreter, Recovery, StreamSession
 from ._exceptions import APIError
@@ -221,7 +221,7 @@ class AsyncStream(_StreamBase[_T]):
                         return
         finally:
             with anyio.CancelScope(shield=True):
-                await _discard_body(response, chunks)
+                await aclose_body(chunks, response)
 
     async def _next_chunk(self, chunks: AsyncIterator[bytes]) -> bytes | None:
         """The next chunk; ``None`` at the end or once closed. Raises on idling too long."""
@@ -276,28 +276,6 @@ class AsyncStream(_StreamBase[_T]):
         tb: TracebackType | None,
     ) -> None:
         await self.close()
-
-
-#: Reads after closing a response that unwind its body iterator; the first one ends it
-#: on httpcore2 (a closed connection), the bound guards against other transports.
-_UNWIND_READS = 8
-
-
-async def _discard_body(response: httpx2.Response, chunks: AsyncGenerator[bytes, None]) -> None:
-    """Close ``response``, then make its body iterator finish.
-
-    httpx2's transport stream drops httpcore2's async generator without ``aclose()``
-    when the body is left early, and trio warns (``ResourceWarning``) when such a
-    generator is garbage-collected. Reading on from the closed response makes the
-    whole chain end with an error, so no generator is left suspended. Whatever the
-    closed response raises is dropped: the caller's own error, if any, must win.
-    """
-    await response.aclose()
-    with suppress(Exception):
-        for _ in range(_UNWIND_READS):
-            if await anext(chunks, None) is None:
-                break
-    await chunks.aclose()
 
 
 def _running(items: AsyncGenerator[object, None]) -> bool:
