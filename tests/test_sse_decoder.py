@@ -521,3 +521,35 @@ def test_random_streams_match_the_spec_transcription_for_any_chunking() -> None:
         cuts = sorted(rng.sample(range(len(stream) + 1), min(len(stream) + 1, rng.randint(0, 8))))
         chunks = [stream[a:b] for a, b in zip([0, *cuts], [*cuts, len(stream)], strict=True)]
         assert feed_chunks(chunks) == reference_decode(stream), chunks
+
+
+# -- runs of one-line `data:` events (decoded in one go when the chunk has no CR) ---
+
+
+def test_runs_of_one_line_data_events_mixed_with_other_events_keep_their_order() -> None:
+    stream = (
+        b"data: a\n\ndata: \xe6\x97\xa5\xff\n\ndata: b\ndata: c\n\n\n"
+        b"data: d\n\nevent: e\ndata: f\nid: 7\n\ndata: g\n\n: c\n\ndata:h\n\ndata: i\n\ndata: j"
+    )
+    assert events_of(stream, last_event_id="0") == [
+        ev("a", id="0"),
+        ev("日\ufffd", id="0"),
+        ev("b\nc", id="0"),
+        ev("d", id="0"),
+        ev("f", event="e", id="7"),
+        ev("g", id="7"),
+        ev("h", id="7"),
+        ev("i", id="7"),
+    ]
+
+
+def test_a_pending_event_is_finished_before_a_run_of_data_events() -> None:
+    decoder = SSEDecoder()
+    assert decoder.feed(b"event: e\nretry: 5\ndata: x\n") == []
+    assert decoder.feed(b"data: y\n\ndata: z\n\n") == [ev("x\ny", event="e", retry=5), ev("z")]
+
+
+def test_one_line_data_events_count_toward_the_limit() -> None:
+    stream = b"data: abc\n\ndata: abcd\n\n"  # the second event's line is 11 bytes
+    assert events_of(stream, max_event_size=11) == [ev("abc"), ev("abcd")]
+    raises_every_way(stream, max_event_size=10)

@@ -284,13 +284,45 @@ class SSEDecoder:
         if 13 in data:
             events, rest = self._take_lines_with_cr(data)
         else:
-            lines = data.split(b"\n")
-            rest = lines.pop()
-            events = self._take_lines(lines, 1)
+            end = data.rfind(b"\n\n")
+            if end < 0:  # no event ends here (tiny chunks): skip the fast path
+                lines = data.split(b"\n")
+                rest = lines.pop()
+                events = self._take_lines(lines, 1)
+            else:
+                events, data = self._take_data_events(data, end)
+                lines = data.split(b"\n")
+                rest = lines.pop()
+                events += self._take_lines(lines, 1)
         if self._size + len(rest) > self._limit:
             raise self._too_large()
         self._tail = bytearray(rest)
         return events
+
+    def _take_data_events(self, data: bytes, end: int) -> tuple[list[ServerSentEvent], bytes]:
+        # Fast path for LF-only data while no event is pending: the events up to
+        # the last blank line (at `end`) that are each one `data: ` line; returns
+        # the bytes left for the line loop (from the first other event on).
+        if end >= self._limit or self._size or self._data or self._fields_seen:
+            return [], data  # (end < limit: no event before `end` can exceed the limit)
+        events: list[ServerSentEvent] = []
+        if not data.startswith(b"data: "):
+            return events, data
+        values = data[6:end].split(b"\n\ndata: ")
+        add_event = events.append
+        event_id = self._id_buffer
+        for value in values:
+            if 10 in value:  # more lines: from this event on, take the line loop
+                done = len(events)
+                return events, data[sum(map(len, values[:done])) + 8 * done :]
+            # Bytes next to a split point are ASCII, so each value decodes alone.
+            event = _new_object(ServerSentEvent)
+            event._event = "message"  # pyright: ignore[reportPrivateUsage]
+            event._data = value.decode("utf-8", "replace")  # pyright: ignore[reportPrivateUsage]
+            event._id = event_id  # pyright: ignore[reportPrivateUsage]
+            event._retry = None  # pyright: ignore[reportPrivateUsage]
+            add_event(event)
+        return events, data[end + 2 :]
 
     def _take_lines_with_cr(self, data: bytes) -> tuple[list[ServerSentEvent], bytes]:
         # A CR ending the chunk ends its line now (an event must not wait for
