@@ -25,9 +25,6 @@ from ._constants import (
     DEFAULT_TIMEOUT,
 )
 from ._exceptions import APIStatusError, redact_headers, status_error_class
-from ._flow import (
-    status_error,
-)
 from ._options import FinalRequestOptions, ReturnMode
 from ._retries import RetryPolicy
 from ._types import NOT_GIVEN, NotGiven, Omit, TimeoutTypes
@@ -189,9 +186,6 @@ class BaseClient(Generic[_HttpClientT]):
             content=request.content,
             extensions=request.extensions,
         )
-
-    def _status_error(self, response: httpx2.Response, content: bytes) -> APIStatusError:
-        return status_error(self, response, content)
 
     def idempotency_key_for(self, options: FinalRequestOptions) -> str | None:
         """The key that all attempts of one call share, or ``None`` for safe methods."""

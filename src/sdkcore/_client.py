@@ -27,6 +27,7 @@ from ._flow import (
     call_flow,
     run_async,
     run_sync,
+    status_error,
 )
 from ._options import FinalRequestOptions, RequestOptions, ReturnMode
 from ._response import APIResponse, AsyncAPIResponse
@@ -121,7 +122,7 @@ class SyncAPIClient(BaseClient[httpx2.Client]):
             if response.status_code < 400:
                 return response
             content = self._read_error_body(response)
-        raise self._status_error(response, content)
+        raise status_error(self, response, content)
 
     def pause(self, seconds: float) -> None:
         """Wait ``seconds`` before another attempt."""
@@ -291,7 +292,7 @@ class AsyncAPIClient(BaseClient[httpx2.AsyncClient]):
             if response.status_code < 400:
                 return response
             content = await self._read_error_body(response)
-        raise self._status_error(response, content)
+        raise status_error(self, response, content)
 
     async def apause(self, seconds: float) -> None:
         """Wait ``seconds`` before another attempt."""
