@@ -686,7 +686,8 @@ def test_fixture_gives_a_clean_shared_server(
 ) -> None:
     assert loopback_server.requests == []
     assert loopback_server.errors == []
-    assert loopback_server is pytest_plugin._shared_server(request.config)
+    shared = pytest_plugin._shared_server(request.config)  # pyright: ignore[reportPrivateUsage]
+    assert loopback_server is shared
 
 
 def test_fixtures_are_importable_from_the_package() -> None:

@@ -41,13 +41,17 @@ class Answer:
     keep_alive: bool
 
 
-def serve_connection(
-    sock: socket.socket,
-    connection: int,
-    answer: Callable[[Request], Answer],
-    stopping: threading.Event,
-) -> None:
-    """Answer requests on `sock` until either side hangs up or `stopping` is set; then close it.
+@dataclass(frozen=True)
+class Serving:
+    """What every connection of a server shares: how to answer, when to stop, what to keep."""
+
+    answer: Callable[[Request], Answer]
+    stopping: threading.Event
+    max_body_kept: int
+
+
+def serve_connection(sock: socket.socket, connection: int, serving: Serving) -> None:
+    """Answer requests on `sock` until either side hangs up or the server stops; then close it.
 
     A client going away (an `OSError`) ends the connection quietly; any other
     exception propagates after the socket is closed.
@@ -55,7 +59,7 @@ def serve_connection(
     reader = sock.makefile("rb")
     outcome = Outcome.CLOSE
     try:
-        outcome = _serve_requests(sock, reader, connection, answer, stopping)
+        outcome = _serve_requests(sock, reader, connection, serving)
     except OSError:
         outcome = Outcome.CLOSE
     finally:
@@ -64,22 +68,23 @@ def serve_connection(
 
 
 def _serve_requests(
-    sock: socket.socket,
-    reader: Reader,
-    connection: int,
-    answer: Callable[[Request], Answer],
-    stopping: threading.Event,
+    sock: socket.socket, reader: Reader, connection: int, serving: Serving
 ) -> Outcome:
-    while not stopping.is_set():
+    while not serving.stopping.is_set():
         try:
-            request = read_request(reader, connection, on_continue=lambda: sock.sendall(_CONTINUE))
+            request = read_request(
+                reader,
+                connection,
+                on_continue=lambda: sock.sendall(_CONTINUE),
+                max_body_kept=serving.max_body_kept,
+            )
         except MalformedRequestError:
             sock.sendall(_BAD_REQUEST)
             return Outcome.CLOSE
         if request is None:
             return Outcome.CLOSE
-        reply = answer(request)
-        outcome = write_pieces(sock, reply.pieces, stopping)
+        reply = serving.answer(request)
+        outcome = write_pieces(sock, reply.pieces, serving.stopping)
         if outcome is not Outcome.KEEP or not reply.keep_alive:
             return Outcome.RESET if outcome is Outcome.RESET else Outcome.CLOSE
     return Outcome.CLOSE

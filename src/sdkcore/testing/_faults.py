@@ -4,20 +4,22 @@ A fault may replace the reply before it is rendered (`Fault.prepare`) and may
 rewrite the stream of pieces the response is written as (`Fault.shape`, see
 `_pieces`). A route applies its faults in the order given. Faults are shared by
 every request of a route, so they keep no per-request state: anything that
-depends on the request reads it (for example `Request.attempt`).
+depends on the request reads it (for example `Request.attempt`). Faults that
+choose which hits another fault applies to are in `_combinators`.
 """
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from ._model import MISSING, HeaderSpec, Reply, Request
+from ._model import MISSING, Reply, Request
 from ._pieces import Close, Data, End, Head, Pause, Piece, Raw
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
+
+    from ._headers import HeaderSpec
 
 
 class Fault:
@@ -163,6 +165,32 @@ class Drip(Fault):
 
 
 @dataclass(frozen=True)
+class TrickleHeaders(Fault):
+    """Send the status line and headers `chunk` bytes at a time, `interval` seconds apart.
+
+    A client whose timeout only bounds each read waits for all of them. Put it last
+    among a route's faults: the ones after it would see the head in pieces. The
+    trickle ends early when the client hangs up or the server stops.
+
+    Example: ``server.route("GET", "/slow-head", json={}, fault=TrickleHeaders(0.05))``
+    """
+
+    interval: float
+    chunk: int = 1
+
+    def shape(self, request: Request, pieces: Iterator[Piece]) -> Iterator[Piece]:
+        """The head split into `chunk`-byte pieces with pauses between them."""
+        for piece in pieces:
+            if not isinstance(piece, Head):
+                yield piece
+                continue
+            for start in range(0, len(piece.data), self.chunk):
+                if start:
+                    yield Pause(self.interval)
+                yield Head(piece.data[start : start + self.chunk])
+
+
+@dataclass(frozen=True)
 class DropAfterEvents(Fault):
     """Hang up after `events` SSE events (or streamed items), without the last chunk.
 
@@ -183,6 +211,37 @@ class DropAfterEvents(Fault):
             if isinstance(piece, Head | Data) and seen >= self.events:
                 yield Close()
                 return
+
+
+def _failure(status: int, headers: HeaderSpec, json: object, message: str) -> Reply:
+    body = {"error": {"type": "injected_failure", "message": message}}
+    return Reply(status=status, headers=headers, json=body if json is MISSING else json)
+
+
+@dataclass(frozen=True)
+class Fail(Fault):
+    """Fail every hit: answer `status` with `headers` and `json` instead of the reply.
+
+    The body is a JSON error unless `json` is given; with `drop=True` the server hangs
+    up without any response. Pair it with `OnAttempts`, `Rotate` or `FaultRate`.
+
+    Example: ``OnAttempts(Fail(status=503), attempts={2})``
+    """
+
+    status: int = 503
+    headers: HeaderSpec = ()
+    json: object = MISSING
+    drop: bool = False
+
+    def prepare(self, request: Request, reply: Reply) -> Reply:
+        """The failure reply (unless `drop`)."""
+        if self.drop:
+            return reply
+        return _failure(self.status, self.headers, self.json, "injected failure")
+
+    def shape(self, request: Request, pieces: Iterator[Piece]) -> Iterator[Piece]:
+        """A hang-up with `drop=True`, else `pieces`."""
+        return iter((Close(),)) if self.drop else pieces
 
 
 @dataclass(frozen=True)
@@ -206,12 +265,7 @@ class FailTimes(Fault):
         if self.drop or request.attempt > self.times:
             return reply
         message = f"injected failure {request.attempt} of {self.times}"
-        body = {"error": {"type": "injected_failure", "message": message}}
-        return Reply(
-            status=self.status,
-            headers=self.headers,
-            json=body if self.json is MISSING else self.json,
-        )
+        return _failure(self.status, self.headers, self.json, message)
 
     def shape(self, request: Request, pieces: Iterator[Piece]) -> Iterator[Piece]:
         """A hang-up for the first `times` hits with `drop=True`, else `pieces`."""
@@ -239,30 +293,3 @@ class BadChunked(Fault):
                 yield Close()
                 return
             yield piece
-
-
-@dataclass(frozen=True)
-class FaultRate(Fault):
-    """Apply `fault` to a fraction `rate` of a route's hits, the same hits for the same `seed`.
-
-    The choice depends only on `seed` and `Request.attempt`, so a load test fails
-    the same requests on every run.
-
-    Example: ``FaultRate(0.1, FailTimes(10**9, status=503), seed=7)``
-    """
-
-    rate: float
-    fault: Fault
-    seed: int = 0
-
-    def hits(self, request: Request) -> bool:
-        """True when `fault` applies to `request`."""
-        return random.Random(f"{self.seed}:{request.attempt}").random() < self.rate
-
-    def prepare(self, request: Request, reply: Reply) -> Reply:
-        """`fault`'s reply for the chosen hits, else `reply`."""
-        return self.fault.prepare(request, reply) if self.hits(request) else reply
-
-    def shape(self, request: Request, pieces: Iterator[Piece]) -> Iterator[Piece]:
-        """`fault`'s pieces for the chosen hits, else `pieces`."""
-        return self.fault.shape(request, pieces) if self.hits(request) else pieces

@@ -1,17 +1,26 @@
-"""Reading one HTTP/1.1 request off a connection: request line, headers, body."""
+"""Reading one HTTP/1.1 request off a connection: request line, headers, body.
+
+The body is read in bounded chunks and hashed as it arrives; only its first
+``max_body_kept`` bytes are held, so a huge upload costs the server no memory.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import re
 import time
 from typing import TYPE_CHECKING, Final, Protocol
 
-from ._model import Headers, Request
+from ._headers import Headers
+from ._model import Request
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
 MAX_LINE: Final = 65_536
 MAX_HEADERS: Final = 200
+READ_CHUNK: Final = 65_536
+_HEX: Final = re.compile(rb"[0-9A-Fa-f]{1,16}")
 
 
 class Reader(Protocol):
@@ -25,8 +34,32 @@ class MalformedRequestError(Exception):
     """The client sent something that is not an HTTP/1.1 request."""
 
 
+class BodySink:
+    """Counts and hashes body bytes as they arrive, keeping them while they fit `max_kept`."""
+
+    def __init__(self, max_kept: int) -> None:
+        self.max_kept = max_kept
+        self.size = 0
+        self.digest = hashlib.sha256()
+        self.kept: bytearray | None = bytearray()
+
+    def feed(self, data: bytes) -> None:
+        """Take the next body bytes."""
+        self.size += len(data)
+        self.digest.update(data)
+        if self.kept is not None:
+            if self.size > self.max_kept:
+                self.kept = None  # too large: from now on only the size and hash
+            else:
+                self.kept += data
+
+
 def read_request(
-    reader: Reader, connection: int, *, on_continue: Callable[[], None]
+    reader: Reader,
+    connection: int,
+    *,
+    on_continue: Callable[[], None],
+    max_body_kept: int = 64 << 20,
 ) -> Request | None:
     """The next request on `reader`, or None when the client closed the connection.
 
@@ -45,15 +78,19 @@ def read_request(
     headers = _read_headers(reader)
     if headers.get("expect", "").lower() == "100-continue":
         on_continue()
-    body = _read_body(reader, headers)
+    sink = BodySink(max_body_kept)
+    _read_body(reader, headers, sink)
     return Request(
         method=method.upper(),
         target=target,
         headers=headers,
-        body=body,
+        body=b"" if sink.kept is None else bytes(sink.kept),
         http_version=version,
         connection=connection,
         received_at=time.monotonic(),
+        body_size=sink.size,
+        body_sha256=sink.digest.hexdigest(),
+        body_kept=sink.kept is not None,
     )
 
 
@@ -84,36 +121,37 @@ def _read_headers(reader: Reader) -> Headers:
     return Headers(pairs)
 
 
-def _read_body(reader: Reader, headers: Headers) -> bytes:
+def _read_body(reader: Reader, headers: Headers, sink: BodySink) -> None:
     if "chunked" in headers.get("transfer-encoding", "").lower():
-        return _read_chunked(reader)
+        _read_chunked(reader, sink)
+        return
     length = headers.get("content-length")
     if length is None:
-        return b""
+        return
     if not length.isdigit():
         raise MalformedRequestError(f"bad Content-Length {length!r}")
-    return _read_exactly(reader, int(length))
+    _read_exactly(reader, int(length), sink)
 
 
-def _read_chunked(reader: Reader) -> bytes:
-    parts: list[bytes] = []
+def _read_chunked(reader: Reader, sink: BodySink) -> None:
     while True:
         size_field = _read_line(reader).split(b";")[0].strip()
-        try:
-            size = int(size_field, 16)
-        except ValueError:
-            raise MalformedRequestError(f"bad chunk size {size_field[:20]!r}") from None
+        if not _HEX.fullmatch(size_field):
+            raise MalformedRequestError(f"bad chunk size {size_field[:20]!r}")
+        size = int(size_field, 16)
         if size == 0:
             break
-        parts.append(_read_exactly(reader, size))
+        _read_exactly(reader, size, sink)
         if _read_line(reader) not in (b"\r\n", b"\n"):
             raise MalformedRequestError("chunk not followed by CRLF")
     _read_headers(reader)  # trailers, ignored
-    return b"".join(parts)
 
 
-def _read_exactly(reader: Reader, size: int) -> bytes:
-    data = reader.read(size)
-    if len(data) < size:
-        raise MalformedRequestError("connection closed inside the body")
-    return data
+def _read_exactly(reader: Reader, size: int, sink: BodySink) -> None:
+    """Feed `size` bytes to `sink`, a bounded read at a time."""
+    while size:
+        data = reader.read(min(size, READ_CHUNK))
+        if not data:
+            raise MalformedRequestError("connection closed inside the body")
+        sink.feed(data)
+        size -= len(data)

@@ -1,17 +1,19 @@
-"""What a test declares and what the server records: headers, requests, replies and routes."""
+"""What a test declares and what the server records: requests, replies and handlers."""
 
 from __future__ import annotations
 
 import enum
+import hashlib
 import json as jsonlib
-import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Final, TypeAlias, TypedDict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Final, TypeAlias, TypedDict
 from urllib.parse import parse_qsl, urlsplit
 
-if TYPE_CHECKING:
-    from ._faults import Fault
+from ._bodies import GzipBomb
+from ._errors import BodyNotKeptError
+from ._form import Form, parse_form
+from ._headers import Headers, HeaderSpec, header_pairs
 
 
 class _Missing(enum.Enum):
@@ -24,64 +26,12 @@ class _Missing(enum.Enum):
 #: Default of `Reply.json`: no JSON body (``None`` means the JSON ``null``).
 MISSING: Final = _Missing.MISSING
 
-#: Headers as a dict, or as ``(name, value)`` pairs when a name repeats.
-HeaderSpec: TypeAlias = Mapping[str, str] | Sequence[tuple[str, str]]
+#: The SHA-256 of an empty body, in hex.
+EMPTY_SHA256: Final = hashlib.sha256(b"").hexdigest()
 
 #: One Server-Sent Event: raw text (or bytes) sent as-is, or a dict of fields
 #: ``data`` (non-str data is JSON-encoded), ``event``, ``id``, ``retry``, ``comment``.
 SSEEvent: TypeAlias = str | bytes | Mapping[str, object]
-
-
-def header_pairs(spec: HeaderSpec | None) -> list[tuple[str, str]]:
-    """Headers given as a dict or as pairs, as a list of ``(name, value)`` pairs."""
-    if spec is None:
-        return []
-    if isinstance(spec, Mapping):
-        return [(str(name), str(value)) for name, value in spec.items()]
-    return [(str(name), str(value)) for name, value in spec]
-
-
-class Headers(Mapping[str, str]):
-    """Read-only, case-insensitive HTTP headers that keep repeated names.
-
-    A repeated header reads as its values joined by ``", "``; `get_all` lists them.
-
-    Example::
-
-        headers = Headers([("Set-Cookie", "a=1"), ("set-cookie", "b=2")])
-        assert headers["SET-COOKIE"] == "a=1, b=2"
-        assert headers.get_all("set-cookie") == ["a=1", "b=2"]
-    """
-
-    __slots__ = ("_pairs",)
-
-    def __init__(self, headers: HeaderSpec = ()) -> None:
-        self._pairs = tuple(header_pairs(headers))
-
-    def __getitem__(self, name: str) -> str:
-        values = self.get_all(name)
-        if not values:
-            raise KeyError(name)
-        return ", ".join(values)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(dict.fromkeys(name.lower() for name, _ in self._pairs))
-
-    def __len__(self) -> int:
-        return len({name.lower() for name, _ in self._pairs})
-
-    def __repr__(self) -> str:
-        return f"Headers({list(self._pairs)!r})"
-
-    def get_all(self, name: str) -> list[str]:
-        """Every value sent for `name`, in order (``[]`` when absent)."""
-        key = name.lower()
-        return [value for header, value in self._pairs if header.lower() == key]
-
-    @property
-    def raw(self) -> tuple[tuple[str, str], ...]:
-        """The headers as received: ``(name, value)`` pairs with their original case."""
-        return self._pairs
 
 
 @dataclass(frozen=True)
@@ -90,23 +40,36 @@ class Request:
 
     `attempt` is how many times its route was hit before, plus one; `connection`
     numbers the TCP connection it came on (equal numbers: the client reused it);
-    `received_at` is its `time.monotonic()` arrival time.
+    `received_at` is its `time.monotonic()` arrival time. `path_params` holds the
+    percent-decoded values of the route's ``{name}`` segments. `body_size` and
+    `body_sha256` (hex) describe the body exactly; `body` holds it only while it fits
+    the server's ``max_body_kept`` (else `body_kept` is False and `body` is empty).
 
     Example::
 
         request = server.requests[-1]
         assert request.query == {"limit": "10"}
-        assert "authorization" not in request.headers
+        assert request.path_params == {"file_id": "abc"}
     """
 
     method: str
     target: str
     headers: Headers
-    body: bytes = b""
+    body: bytes = field(default=b"", repr=False)
     http_version: str = "HTTP/1.1"
     attempt: int = 1
     connection: int = 0
     received_at: float = 0.0
+    body_size: int = 0
+    body_sha256: str = EMPTY_SHA256
+    body_kept: bool = True
+    path_params: Mapping[str, str] = field(default_factory=dict[str, str])
+
+    def __post_init__(self) -> None:
+        # A request built by hand from a body alone: describe that body.
+        if self.body and self.body_size == 0:
+            object.__setattr__(self, "body_size", len(self.body))
+            object.__setattr__(self, "body_sha256", hashlib.sha256(self.body).hexdigest())
 
     @property
     def path(self) -> str:
@@ -125,12 +88,32 @@ class Request:
 
     @property
     def text(self) -> str:
-        """The body decoded as UTF-8 (invalid bytes become U+FFFD)."""
-        return self.body.decode("utf-8", "replace")
+        """The body decoded as UTF-8 (invalid bytes become U+FFFD); see `kept_body`."""
+        return self.kept_body().decode("utf-8", "replace")
 
     def json(self) -> object:
         """The body parsed as JSON; raises `json.JSONDecodeError` when it is not JSON."""
-        return jsonlib.loads(self.body)
+        return jsonlib.loads(self.kept_body())
+
+    def form(self) -> Form:
+        """The body parsed as ``multipart/form-data`` into fields and files.
+
+        Raises `FormError` when it is not such a form, `BodyNotKeptError` when it was
+        too large to keep. Example: ``assert request.form().fields["purpose"] == ["batch"]``
+        """
+        return parse_form(self.headers.get("content-type"), self.kept_body())
+
+    def kept_body(self) -> bytes:
+        """The body; raises `BodyNotKeptError` when it was larger than ``max_body_kept``.
+
+        Example: ``assert request.kept_body() == b"payload"``
+        """
+        if not self.body_kept:
+            raise BodyNotKeptError(
+                f"the body ({self.body_size} bytes) was larger than the server's max_body_kept,"
+                " so only its size and SHA-256 were kept; raise LoopbackServer(max_body_kept=...)"
+            )
+        return self.body
 
 
 @dataclass(frozen=True)
@@ -139,18 +122,19 @@ class Reply:
 
     `body` may be an iterable of bytes, streamed chunked until it ends, the client
     leaves or the server stops; `sse` is an iterable of `SSEEvent`. `interval`
-    waits between streamed items. `gzip` compresses; `ranges` serves
-    ``Range: bytes=...`` requests (206) with an `etag` (derived from the body
-    unless given) and `last_modified` as ``If-Range`` validators. Headers given in
-    `headers` win over the ones the server would add. Raises `ValueError` for
-    conflicting fields.
+    waits between streamed items. `chunk_size` sends a body of known length in
+    pieces of that size, `interval` apart (with its Content-Length, so a client can
+    show progress). `gzip` compresses; `ranges` serves ``Range: bytes=...`` requests
+    (206) with an `etag` (derived from the body unless given) and `last_modified` as
+    ``If-Range`` validators. Headers given in `headers` win over the ones the server
+    would add. Raises `ValueError` for conflicting fields.
 
     Example::
 
         def handler(request: Request) -> Reply:
             if request.attempt == 1:
                 return Reply(status=429, headers={"Retry-After": "0"})
-            return Reply(json={"ok": True})
+            return Reply(body=data, ranges=True, chunk_size=65_536, interval=0.01)
     """
 
     status: int = 200
@@ -166,6 +150,7 @@ class Reply:
     ranges: bool = False
     etag: str | None = None
     last_modified: str | None = None
+    chunk_size: int | None = None
 
     def __post_init__(self) -> None:
         present = {
@@ -177,8 +162,21 @@ class Reply:
         given = [name for name, is_given in present.items() if is_given]
         if len(given) > 1:
             raise ValueError(f"a Reply takes one of json, text, body, sse; got {given}")
+        self._check_pacing()
+
+    def _check_pacing(self) -> None:
         if self.ranges and self.is_streamed:
-            raise ValueError("ranges=True needs a body of known length, not a stream")
+            raise ValueError(
+                "ranges=True needs a body of known length, not a stream;"
+                " pace a bytes body with chunk_size= and interval= instead"
+            )
+        if self.chunk_size is not None and (self.chunk_size < 1 or self.is_streamed):
+            raise ValueError(
+                f"chunk_size={self.chunk_size} must be at least 1, for a body of known length"
+                " (a streamed body is sent item by item)"
+            )
+        if self.interval < 0:
+            raise ValueError(f"interval={self.interval} must not be negative")
 
     @property
     def is_streamed(self) -> bool:
@@ -192,6 +190,33 @@ class Reply:
         Example: ``Reply.redirect(other.url_for("/v1/files/1"), status=307)``
         """
         return cls(status=status, headers={"Location": location})
+
+    @classmethod
+    def gzip_bomb(
+        cls,
+        inflated_size: int,
+        *,
+        streamed: bool = False,
+        status: int = 200,
+        content_type: str = "application/octet-stream",
+        headers: HeaderSpec = (),
+    ) -> Reply:
+        """A small gzip body (``Content-Encoding: gzip``) that inflates to `inflated_size` bytes.
+
+        It is compressed block by block (see `GzipBomb`): the server never holds the
+        inflated bytes. By default it is compressed once and sent with its
+        Content-Length (about a thousandth of `inflated_size`); `streamed=True`
+        compresses while sending, chunked.
+
+        Example: ``server.route("GET", "/bomb", Reply.gzip_bomb(1 << 30))``
+        """
+        bomb = GzipBomb(inflated_size)
+        return cls(
+            status=status,
+            headers=[("Content-Encoding", "gzip"), *header_pairs(headers)],
+            body=bomb if streamed else b"".join(bomb),
+            content_type=content_type,
+        )
 
 
 class ReplyFields(TypedDict, total=False):
@@ -210,48 +235,8 @@ class ReplyFields(TypedDict, total=False):
     ranges: bool
     etag: str | None
     last_modified: str | None
+    chunk_size: int | None
 
 
 #: A function answering requests dynamically.
 Handler: TypeAlias = Callable[[Request], Reply]
-
-
-@dataclass(eq=False)
-class Route:
-    """A declared route: how it answers, its faults, and the requests it received.
-
-    Created by `LoopbackServer.route`; read `calls` and `requests` in assertions.
-
-    Example::
-
-        route = server.route("POST", "/v1/things", json={"id": 1})
-        ...
-        assert route.calls == 3
-        assert len({r.headers["idempotency-key"] for r in route.requests}) == 1
-    """
-
-    method: str
-    path: str
-    handler: Handler
-    faults: tuple[Fault, ...] = ()
-    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
-    _requests: list[Request] = field(default_factory=list, init=False, repr=False)
-
-    @property
-    def requests(self) -> list[Request]:
-        """The requests this route received, in order (a copy)."""
-        with self._lock:
-            return list(self._requests)
-
-    @property
-    def calls(self) -> int:
-        """How many requests this route received."""
-        with self._lock:
-            return len(self._requests)
-
-    def record(self, request: Request) -> Request:
-        """Number `request` (its `attempt`) and keep it; the server calls this on arrival."""
-        with self._lock:
-            numbered = replace(request, attempt=len(self._requests) + 1)
-            self._requests.append(numbered)
-        return numbered

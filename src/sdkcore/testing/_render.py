@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from typing import TYPE_CHECKING
 
-from ._model import MISSING, Reply, Request, SSEEvent, header_pairs
+from ._headers import header_pairs
+from ._model import MISSING, Reply, Request, SSEEvent
 from ._pieces import Data, End, Head, Pause, Piece
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from ._model import HeaderSpec
+    from ._headers import HeaderSpec
 
 _SSE_FIELDS = ("event", "id", "retry")
 
@@ -101,15 +102,20 @@ def _render_fixed(request: Request, reply: Reply, keep_alive: bool) -> Rendered:
     elif status not in (204, 304) and status >= 200:
         defaults.append(("Content-Length", str(len(payload))))
     head = build_head(status, reply.headers, defaults, keep_alive=keep_alive)
-    return Rendered(
-        _fixed_pieces(head, b"" if bodyless else payload), reply.chunked and not bodyless
-    )
+    pieces = _fixed_pieces(head, b"" if bodyless else payload, reply.chunk_size, reply.interval)
+    return Rendered(pieces, reply.chunked and not bodyless)
 
 
-def _fixed_pieces(head: bytes, payload: bytes) -> Iterator[Piece]:
+def _fixed_pieces(
+    head: bytes, payload: bytes, chunk_size: int | None, interval: float
+) -> Iterator[Piece]:
+    """The head, then the payload whole, or `chunk_size` bytes at a time `interval` apart."""
     yield Head(head)
-    if payload:
-        yield Data(payload)
+    step = chunk_size or len(payload) or 1
+    for start in range(0, len(payload), step):
+        if start and interval > 0:
+            yield Pause(interval)
+        yield Data(payload[start : start + step])
     yield End()
 
 

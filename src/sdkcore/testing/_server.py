@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import itertools
 import selectors
 import socket
@@ -10,11 +11,13 @@ import threading
 import time
 from typing import TYPE_CHECKING, Self
 
-from ._connection import Answer, serve_connection
+from ._connection import Answer, Serving, serve_connection
+from ._errors import PortInUseError
 from ._http import wants_keep_alive
-from ._model import Handler, Reply, Request, Route
+from ._model import Handler, Reply, Request
 from ._pieces import frame
 from ._render import render
+from ._routing import Route, RouteTable
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -32,11 +35,14 @@ class LoopbackServer:
 
     Routes answer JSON, text, bytes, streams or Server-Sent Events, statically or
     through a handler, optionally with faults that misbehave on the socket. It
-    binds a free port on `start` (or ``with``/``async with``); `stop` closes every
+    binds `port` on `start` (or ``with``/``async with``), by default a free one,
+    and raises `PortInUseError` when a fixed port is taken; `stop` closes every
     connection, interrupting stalls, and joins its threads within `stop_timeout`.
-    Unknown routes answer 404 with a JSON error. Handler exceptions answer 500
-    and are kept in `errors`. ``async with`` starts and stops it in a worker
-    thread (anyio: asyncio or trio), so the event loop never blocks.
+    Request bodies are read in bounded chunks, hashed, and kept up to
+    `max_body_kept` bytes each. Unknown routes answer 404 with a JSON error.
+    Handler exceptions answer 500 and are kept in `errors`. ``async with`` starts
+    and stops it in a worker thread (anyio: asyncio or trio), so the event loop
+    never blocks.
 
     Example::
 
@@ -46,13 +52,23 @@ class LoopbackServer:
     """
 
     def __init__(
-        self, host: str = "127.0.0.1", *, backlog: int = 512, stop_timeout: float = 2.0
+        self,
+        host: str = "127.0.0.1",
+        *,
+        port: int = 0,
+        backlog: int = 512,
+        stop_timeout: float = 2.0,
+        max_body_kept: int = 64 << 20,
     ) -> None:
+        if not 0 <= port <= 65_535 or max_body_kept < 0:
+            raise ValueError(f"bad port {port} or max_body_kept {max_body_kept}")
         self.host = host
         self.backlog = backlog
         self.stop_timeout = stop_timeout
+        self.max_body_kept = max_body_kept
+        self._bind_port = port
         self._lock = threading.Lock()
-        self._routes: dict[tuple[str, str], Route] = {}
+        self._routes = RouteTable()
         self._requests: list[Request] = []
         self._errors: list[Exception] = []
         self._stopping = threading.Event()
@@ -68,16 +84,21 @@ class LoopbackServer:
     # -- lifecycle -----------------------------------------------------------------
 
     def start(self) -> Self:
-        """Bind a free port and serve in a daemon thread; returns the server.
+        """Bind the port (a free one unless fixed) and serve in a daemon thread; returns self.
 
-        Raises `RuntimeError` when already started. Example: ``server = LoopbackServer().start()``
+        Raises `RuntimeError` when already started, `PortInUseError` when the fixed port
+        is taken. Example: ``server = LoopbackServer(port=8123).start()``
         """
         if self._listener is not None:
             raise RuntimeError("the server is already running")
         self._stopping.clear()
-        self._listener = socket.create_server((self.host, 0), backlog=self.backlog)
+        self._listener = _listen(self.host, self._bind_port, self.backlog)
+        serving = Serving(self._answer, self._stopping, self.max_body_kept)
         self._accept_thread = threading.Thread(
-            target=self._accept_loop, args=(self._listener,), name=f"{self!r} accept", daemon=True
+            target=self._accept_loop,
+            args=(self._listener, serving),
+            name=f"{self!r} accept",
+            daemon=True,
         )
         self._accept_thread.start()
         return self
@@ -125,7 +146,7 @@ class LoopbackServer:
 
     @property
     def port(self) -> int:
-        """The bound port; raises `RuntimeError` before `start`."""
+        """The bound port (the fixed one, or the free one picked); `RuntimeError` before `start`."""
         if self._listener is None:
             raise RuntimeError("the server is not running: use `with LoopbackServer() as s`")
         port: int = self._listener.getsockname()[1]
@@ -157,13 +178,18 @@ class LoopbackServer:
 
         Give a `Reply`, a `handler` (called per request), or `Reply` fields as
         keywords (``json=``, ``text=``, ``body=``, ``sse=``, ``status=``, ...).
-        `method` ``"*"`` matches any method; `path` matches exactly, query aside.
-        Faults apply in order, `fault` first. Raises `ValueError` when more than one
-        form of answer is given.
+        `method` ``"*"`` matches any method; `path` matches exactly, query aside, or
+        is a template whose ``{name}`` segments each match one segment, decoded into
+        `Request.path_params`. An exact path wins over a template, and the template
+        with a literal segment first from the left wins over the others. Faults apply
+        in order, `fault` first. Raises `ValueError` when more than one form of answer
+        is given, or for a malformed path.
 
         Example::
 
             route = server.route("GET", "/v1/things", json=[1, 2], fault=FailTimes(1))
+            files = server.route("GET", "/v1/files/{file_id}", json={})
+            # GET /v1/files/f%201 -> files.requests[0].path_params == {"file_id": "f 1"}
         """
         if not path.startswith("/"):
             raise ValueError(f"a route path starts with '/', got {path!r}")
@@ -174,7 +200,7 @@ class LoopbackServer:
         all_faults = (*(() if fault is None else (fault,)), *faults)
         declared = Route(method.upper(), path, handler, all_faults)
         with self._lock:
-            self._routes[declared.method, path] = declared
+            self._routes.add(declared)
         return declared
 
     def redirect(self, path: str, location: str, *, status: int = 302, method: str = "*") -> Route:
@@ -208,7 +234,7 @@ class LoopbackServer:
 
     # -- serving -------------------------------------------------------------------
 
-    def _accept_loop(self, listener: socket.socket) -> None:
+    def _accept_loop(self, listener: socket.socket, serving: Serving) -> None:
         with selectors.DefaultSelector() as selector:
             selector.register(listener, selectors.EVENT_READ)
             while not self._stopping.is_set():
@@ -218,22 +244,25 @@ class LoopbackServer:
                     sock, _ = listener.accept()
                 except OSError:
                     continue  # the client gave up before we accepted
-                self._spawn(sock)
+                self._spawn(sock, serving)
 
-    def _spawn(self, sock: socket.socket) -> None:
+    def _spawn(self, sock: socket.socket, serving: Serving) -> None:
         # Small writes (an SSE event, a dripped byte) must leave at once.
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         connection = next(self._connection_ids)
         thread = threading.Thread(
-            target=self._serve, args=(sock, connection), name=f"loopback {connection}", daemon=True
+            target=self._serve,
+            args=(sock, connection, serving),
+            name=f"loopback {connection}",
+            daemon=True,
         )
         with self._lock:
             self._connections[connection] = (sock, thread)
         thread.start()
 
-    def _serve(self, sock: socket.socket, connection: int) -> None:
+    def _serve(self, sock: socket.socket, connection: int, serving: Serving) -> None:
         try:
-            serve_connection(sock, connection, self._answer, self._stopping)
+            serve_connection(sock, connection, serving)
         except Exception as exc:  # a streamed body raised: keep it for the test to see
             self._note_error(exc)
         finally:
@@ -254,11 +283,12 @@ class LoopbackServer:
         return Answer(_closing(framed, rendered.pieces), wants_keep_alive(request))
 
     def _record(self, request: Request) -> tuple[Route | None, Request]:
+        route: Route | None = None
         with self._lock:
-            routes = self._routes
-            route = routes.get((request.method, request.path)) or routes.get(("*", request.path))
-            if route is not None:
-                request = route.record(request)
+            found = self._routes.find(request.method, request.path)
+            if found is not None:
+                route, path_params = found
+                request = route.record(request, path_params)
             self._requests.append(request)
         return route, request
 
@@ -294,6 +324,26 @@ def _closing(pieces: Iterator[Piece], source: Iterator[Piece]) -> Iterator[Piece
         close = getattr(source, "close", None)
         if callable(close):
             close()
+
+
+def _listen(host: str, port: int, backlog: int) -> socket.socket:
+    """A listening socket on ``host:port``; raises `PortInUseError` when the port is taken."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        # A restarted server gets its port back at once, though its old connections
+        # may still be in TIME_WAIT; a port another socket listens on stays refused.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(backlog)
+    except OSError as exc:
+        sock.close()
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        message = (
+            f"port {port} on {host} is already in use: stop what listens there, or pass port=0"
+        )
+        raise PortInUseError(errno.EADDRINUSE, message) from exc
+    return sock
 
 
 def _shut_down(sock: socket.socket) -> None:
