@@ -1,14 +1,16 @@
 """Run the benchmark scenarios: ``python -m benchmarks [--quick] [--only NAME ...]``.
 
-Each scenario runs sdkcore, the OpenAI SDK's runtime (used as a generic client)
-and a plain-httpx2 "no SDK" baseline against one local server process,
-interleaved over ``--rounds`` repetitions, and reports the median of the
-per-round time ratios. See benchmarks/RESULTS.md for the latest figures.
+Each scenario runs sdkcore, the OpenAI SDK's runtime (used as a generic client),
+hand-written peers (httpx2's ``EventSource``, ``httpx-sse``, plain httpx2 with
+pydantic) and a floor that only reads the bytes, against one local server
+process, interleaved over ``--rounds`` repetitions, and reports the median of
+the per-round time ratios. See benchmarks/RESULTS.md for the latest figures.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import sys
 import tempfile
@@ -22,14 +24,34 @@ import pydantic
 import pydantic_core
 
 import sdkcore
-from benchmarks import async_fanout, download, raw_requests, sse_decode, typed_sse
-from benchmarks._harness import HTTPX2, OPENAI, SDKCORE, Row, Settings, server_process
+from benchmarks import (
+    async_fanout,
+    download,
+    overhead,
+    pagination,
+    raw_requests,
+    sse_decode,
+    typed_sse,
+    upload,
+)
+from benchmarks._harness import Row, Settings, server_process
+from benchmarks._report import report
 
 if TYPE_CHECKING:
     from types import ModuleType
 
 SCENARIOS: dict[str, ModuleType] = {
-    module.NAME: module for module in (typed_sse, sse_decode, raw_requests, download, async_fanout)
+    module.NAME: module
+    for module in (
+        typed_sse,
+        async_fanout,
+        sse_decode,
+        raw_requests,
+        download,
+        pagination,
+        upload,
+        overhead,
+    )
 }
 
 
@@ -42,52 +64,22 @@ def _default_download_dir() -> Path:
 
 def environment() -> list[str]:
     """Lines naming the machine and the library versions."""
+    from importlib.metadata import version
+
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return [
         f"date: {time.strftime('%Y-%m-%d %H:%M:%S %Z')}",
-        f"machine: {platform.machine()}, {_cpus()} CPUs, {platform.system()} {platform.release()}",
+        f"machine: {platform.machine()}, {cpus} CPUs, {platform.system()} {platform.release()}",
         f"python: {platform.python_version()} ({platform.python_implementation()})",
         f"sdkcore {sdkcore.__version__}, openai {openai.__version__}, httpx2 {httpx2.__version__}, "
-        f"pydantic {pydantic.VERSION}, pydantic-core {pydantic_core.__version__}",
+        f"pydantic {pydantic.VERSION}, pydantic-core {pydantic_core.__version__}, "
+        f"httpx-sse {version('httpx-sse')}, aiohttp {version('aiohttp')}",
     ]
-
-
-def _cpus() -> int:
-    import os
-
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 0
-
-
-def _seconds(value: float) -> str:
-    return f"{value * 1000:,.0f} ms" if value < 10 else f"{value:,.1f} s"
-
-
-def table(rows: list[Row]) -> str:
-    """The results as a Markdown table, then the notes."""
-    lines = [
-        "| scenario | sdkcore | openai | httpx2 (no SDK) | ratio (median) | target | met |"
-        " sdkcore vs ceiling |",
-        "|---|---:|---:|---:|---:|---:|:---:|---:|",
-    ]
-    notes: list[str] = []
-    for row in rows:
-        met = {True: "yes", False: "**no**", None: "-"}[row.met]
-        goal = "-" if row.goal is None else f">= {row.goal:g}x"
-        ceiling = "-" if row.ceiling is None else f"{row.ceiling:.2f}x"
-        cells = [
-            _seconds(row.times[name]) if name in row.times else "-"
-            for name in (SDKCORE, OPENAI, HTTPX2)
-        ]
-        lines.append(
-            f"| {row.scenario} | {' | '.join(cells)} | {row.ratio:.2f}x {row.ratio_of} "
-            f"| {goal} | {met} | {ceiling} |"
-        )
-        notes += [f"- {row.scenario}: {note}" for note in row.notes]
-    return "\n".join(lines + (["", *notes] if notes else []))
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="smaller workloads (< 2 minutes)")
+    parser.add_argument("--quick", action="store_true", help="smaller workloads")
     parser.add_argument(
         "--only",
         action="append",
@@ -113,9 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         f"rounds: {args.rounds}{' (quick)' if args.quick else ''}; "
         f"total {time.perf_counter() - started:,.0f} s\n"
     )
-    print(table(rows))
-    judged = [row for row in rows if row.met is not None]
-    print(f"\ntargets met: {sum(bool(row.met) for row in judged)} of {len(judged)}")
+    print(report(rows))
     return 0
 
 

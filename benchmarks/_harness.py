@@ -8,19 +8,31 @@ import statistics
 import subprocess
 import sys
 import time
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import sdkcore
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 
-#: The contenders' names, as the table shows them.
+#: The contenders' names, as the tables show them.
 SDKCORE = "sdkcore"
+SDKCORE_AIOHTTP = "sdkcore + AiohttpClient"
 OPENAI = "openai"
-HTTPX2 = "httpx2"
+EVENTSOURCE = "httpx2 EventSource"
+HTTPX_SSE = "httpx-sse"
+PLAIN = "httpx2 (no SDK)"
+FLOOR = "httpx2 bytes"
+AIOHTTP_FLOOR = "aiohttp bytes"
+#: Hand-written clients that do the same work as the SDKs (decode, parse, validate).
+PEERS = (EVENTSOURCE, HTTPX_SSE, PLAIN)
+#: Clients that only read the bytes: what no client can go below.
+FLOORS = (FLOOR, AIOHTTP_FLOOR)
 
 
 @dataclass(frozen=True)
@@ -62,27 +74,47 @@ def server_process() -> Iterator[str]:
 class Row:
     """One line of the results table.
 
-    ``ratio`` is the median over rounds of ``ratio_of`` (e.g. openai time / sdkcore
-    time, measured in the same round); ``ceiling`` the same for the no-SDK
-    httpx2 baseline (httpx2 time / sdkcore time: 1.0 means as fast as no SDK).
+    ``vs_openai`` is the median over rounds of openai time / ``subject`` time,
+    both measured in the same round; ``vs_peer`` the same against the peer with
+    the lowest median time (``peer``). Above 1.0, ``subject`` is faster.
     """
 
     scenario: str
-    times: dict[str, float]
-    ratio: float
-    goal: float | None
-    ceiling: float | None
-    ratio_of: str = "openai/sdkcore"
+    times: dict[str, float] = field(default_factory=dict)
+    subject: str = SDKCORE
+    vs_openai: float | None = None
+    vs_peer: float | None = None
+    peer: str | None = None
+    target_openai: float | None = None
+    target_peer: float | None = None
+    #: Events per run, for the per-event costs of SSE rows.
+    events: int | None = None
     notes: list[str] = field(default_factory=list)
     #: Other conditions of the target (e.g. a memory bound), all must hold.
     checks: list[bool] = field(default_factory=list)
+    #: Why the row was not measured (a feature sdkcore does not have yet).
+    skipped: str | None = None
 
     @property
-    def met(self) -> bool | None:
-        """Whether ``ratio`` reaches ``goal`` and every check holds (``None``: no goal)."""
-        if self.goal is None:
-            return None
-        return self.ratio >= self.goal and all(self.checks)
+    def met_openai(self) -> bool | None:
+        """Whether ``vs_openai`` reaches its target and every check holds (``None``: no target)."""
+        return _met(self.vs_openai, self.target_openai, self.checks)
+
+    @property
+    def met_peer(self) -> bool | None:
+        """Whether ``vs_peer`` reaches its target and every check holds (``None``: no target)."""
+        return _met(self.vs_peer, self.target_peer, self.checks)
+
+    def floor(self) -> str | None:
+        """The floor contender with the lowest median time, if one was measured."""
+        floors = [name for name in FLOORS if name in self.times]
+        return min(floors, key=self.times.__getitem__) if floors else None
+
+
+def _met(ratio: float | None, target: float | None, checks: list[bool]) -> bool | None:
+    if target is None:
+        return None
+    return ratio is not None and ratio >= target and all(checks)
 
 
 def interleave(
@@ -99,13 +131,19 @@ def interleave(
             contenders[name]()
     times: dict[str, list[float]] = {name: [] for name in names}
     for r in range(rounds):
-        order = names[r % len(names) :] + names[: r % len(names)]
-        for name in order:
+        for name in rotated(names, r):
             gc.collect()
             start = time.perf_counter()
             contenders[name]()
             times[name].append(time.perf_counter() - start)
+        progress(f"round {r + 1}/{rounds}")
     return times
+
+
+def rotated(names: list[str], r: int) -> list[str]:
+    """``names`` in the order of round ``r``: each round starts one further along."""
+    k = r % len(names)
+    return names[k:] + names[:k]
 
 
 def median_ratio(times: dict[str, list[float]], slow: str, fast: str) -> float:
@@ -118,13 +156,48 @@ def medians(times: dict[str, list[float]]) -> dict[str, float]:
     return {name: statistics.median(ts) for name, ts in times.items()}
 
 
-def row_from_times(
-    scenario: str, times: dict[str, list[float]], goal: float | None, **extra: object
+def make_row(
+    scenario: str,
+    times: dict[str, list[float]],
+    *,
+    target_openai: float | None = None,
+    target_peer: float | None = None,
+    events: int | None = None,
+    subject: str = SDKCORE,
 ) -> Row:
-    """A row with the openai/sdkcore ratio and, when measured, the httpx2 ceiling."""
-    ceiling = median_ratio(times, HTTPX2, SDKCORE) if HTTPX2 in times else None
-    ratio = median_ratio(times, OPENAI, SDKCORE)
-    return Row(scenario, medians(times), ratio, goal, ceiling, **extra)  # type: ignore[arg-type]
+    """A row with ``subject``'s ratios to openai and to the fastest peer measured."""
+    mid = medians(times)
+    peers = [name for name in PEERS if name in times]
+    peer = min(peers, key=mid.__getitem__) if peers else None
+    return Row(
+        scenario,
+        mid,
+        subject,
+        vs_openai=median_ratio(times, OPENAI, subject) if OPENAI in times else None,
+        vs_peer=median_ratio(times, peer, subject) if peer else None,
+        peer=peer,
+        target_openai=target_openai,
+        target_peer=target_peer,
+        events=events,
+    )
+
+
+def missing_feature(*names: str) -> str | None:
+    """A note naming the public sdkcore names that do not exist yet (``None``: all exist)."""
+    lacking = [name for name in names if not hasattr(sdkcore, name)]
+    if not lacking:
+        return None
+    return "skipped: waiting on " + ", ".join(f"sdkcore.{name}" for name in lacking)
+
+
+def guarded(scenario: str, measure: Callable[[], list[Row]]) -> list[Row]:
+    """Rows of a scenario whose sdkcore feature may be half-built: a crash becomes a note."""
+    try:
+        return measure()
+    except Exception as exc:  # one unfinished feature must not end a run of many minutes
+        traceback.print_exc()
+        message = " ".join(str(exc).split())  # one line, for the table
+        return [Row(scenario, skipped=f"failed: {type(exc).__name__}: {message}"[:200])]
 
 
 def progress(message: str) -> None:

@@ -1,92 +1,115 @@
-"""Scenario 5: 200 concurrent async SSE streams of 500 events each, on one client.
+"""Scenario 2: 200 concurrent async SSE streams of 500 events each, on one client.
 
-sdkcore: ``AsyncAPIClient.get(..., stream=True, stream_cls=AsyncStream[Chunk])``;
-openai: ``AsyncOpenAI.get(..., stream_cls=openai.AsyncStream[Chunk])``; httpx2 (no
-SDK): ``AsyncClient.stream`` + ``aiter_lines`` + ``model_validate_json``. Each
-round runs in a fresh asyncio event loop with a fresh client (all three alike).
+Rows: one HTTP chunk per event on asyncio, the same on trio, and 16 KiB chunks
+on asyncio. Each round runs in a fresh event loop (``anyio.run``) with a fresh
+client, for every contender alike; the streams run as tasks of one task group.
+Contenders as in scenario 1 (``benchmarks._peers``), plus plain aiohttp reading
+the same bytes as the transport floor (asyncio only), and, once
+``sdkcore.AiohttpClient`` exists, sdkcore over it (its own row, against openai).
+The OpenAI runtime runs on trio too (it is built on anyio and httpx2), so it is
+in the trio row.
 """
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING
 
-import httpx2
-import openai
+import anyio
 
-import sdkcore
-from benchmarks import _schemas
-from benchmarks._harness import HTTPX2, OPENAI, SDKCORE, Row, Settings, interleave, row_from_times
+from benchmarks import _payloads, _peers
+from benchmarks._harness import (
+    FLOORS,
+    SDKCORE_AIOHTTP,
+    Row,
+    Settings,
+    interleave,
+    make_row,
+    missing_feature,
+)
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable
+    from collections.abc import Callable
 
 NAME = "async-fanout"
 EVENTS = 500
+#: (backend, bytes per HTTP chunk, target vs openai, target vs fastest peer)
+VARIANTS = (
+    ("asyncio", 0, 6.0, 1.3),
+    ("trio", 0, None, None),
+    # 6.90x: RESULTS.md before this run (then with smaller models).
+    ("asyncio", 16_384, 6.90, None),
+)
+AIOHTTP_TARGET = 15.0
 
 
 def run(settings: Settings) -> list[Row]:
-    """One row: all streams of one round, end to end."""
+    """Rows per variant; the AiohttpClient row comes from the first variant's rounds."""
     streams = 50 if settings.quick else 200
-    url = settings.base_url
-    path = f"/sse?n={EVENTS}"
+    rows: list[Row] = []
+    for backend, frame, target_openai, target_peer in VARIANTS:
+        times, tally = _measure(settings, streams, backend, frame)
+        framing = "16 KiB chunks" if frame else "one chunk per event"
+        scenario = f"2 async fan-out, {streams} x {EVENTS} events, {framing}, {backend}"
+        row = make_row(
+            scenario,
+            times,
+            target_openai=target_openai,
+            target_peer=target_peer,
+            events=streams * EVENTS,
+        )
+        row.notes.append(
+            f"the floors read {tally.chunks / max(tally.reads, 1) / EVENTS:.2f} "
+            "HTTP chunks per event"
+        )
+        rows.append(row)
+        if backend == "asyncio" and frame == 0:
+            rows.append(_aiohttp_row(scenario, times, streams))
+    return rows
 
-    async def with_sdkcore() -> None:
-        chunk = _schemas.SDKCORE.Chunk
-        stream_cls = sdkcore.AsyncStream[chunk]  # type: ignore[valid-type]
-        async with sdkcore.AsyncAPIClient(url, max_retries=0) as client:
 
-            async def one() -> int:
-                stream = await client.get(path, cast_to=chunk, stream=True, stream_cls=stream_cls)
-                return sum([1 async for _ in stream])
-
-            _check(await asyncio.gather(*(one() for _ in range(streams))))
-
-    async def with_openai() -> None:
-        chunk = _schemas.OPENAI.Chunk
-        stream_cls = openai.AsyncStream[chunk]  # type: ignore[valid-type]
-        async with openai.AsyncOpenAI(base_url=url, api_key="x", max_retries=0) as client:
-
-            async def one() -> int:
-                stream = await client.get(path, cast_to=chunk, stream=True, stream_cls=stream_cls)
-                return sum([1 async for _ in stream])
-
-            _check(await asyncio.gather(*(one() for _ in range(streams))))
-
-    async def with_httpx2() -> None:
-        chunk = _schemas.PLAIN.Chunk
-        limits = httpx2.Limits(max_connections=1000, max_keepalive_connections=100)
-        async with httpx2.AsyncClient(base_url=url, limits=limits) as client:
-
-            async def one() -> int:
-                count = 0
-                async with client.stream("GET", path) as response:
-                    async for line in response.aiter_lines():
-                        if line.startswith("data: ") and line != "data: [DONE]":
-                            chunk.model_validate_json(line[6:])
-                            count += 1
-                return count
-
-            _check(await asyncio.gather(*(one() for _ in range(streams))))
-
-    times = interleave(
-        {
-            SDKCORE: _runner(with_sdkcore),
-            OPENAI: _runner(with_openai),
-            HTTPX2: _runner(with_httpx2),
-        },
-        settings.rounds,
+def _aiohttp_row(scenario: str, times: dict[str, list[float]], streams: int) -> Row:
+    title = f"2a {scenario.removeprefix('2 ')}, sdkcore on AiohttpClient"
+    if SDKCORE_AIOHTTP not in times:
+        return Row(title, skipped=missing_feature("AiohttpClient"))
+    return make_row(
+        title,
+        times,
+        target_openai=AIOHTTP_TARGET,
+        events=streams * EVENTS,
+        subject=SDKCORE_AIOHTTP,
     )
-    return [row_from_times(f"5 async fan-out, {streams} x {EVENTS} events", times, 4.0)]
 
 
-def _runner(main: Callable[[], Awaitable[None]]) -> Callable[[], None]:
+def _measure(
+    settings: Settings, streams: int, backend: str, frame: int
+) -> tuple[dict[str, list[float]], _peers.Tally]:
+    tally = _peers.Tally()
+    path = _peers.sse_path(EVENTS, frame)
+    body = len(_payloads.sse_body(EVENTS))
+    contenders = _peers.async_contenders(settings.base_url, path, tally, backend=backend)
+    runners = {
+        name: _runner(contender, streams, body if name in FLOORS else EVENTS, backend)
+        for name, contender in contenders.items()
+    }
+    return interleave(runners, settings.rounds), tally
+
+
+def _runner(
+    contender: _peers.AsyncContender, streams: int, expected: int, backend: str
+) -> Callable[[], None]:
+    async def main() -> None:
+        counts: list[int] = []
+
+        async def one(client: object) -> None:
+            counts.append(await contender.one(client))
+
+        async with contender.session() as client, anyio.create_task_group() as group:
+            for _ in range(streams):
+                group.start_soon(one, client)
+        if len(counts) != streams or any(count != expected for count in counts):
+            raise RuntimeError(f"some streams ended early: {sorted(set(counts))}")
+
     def run_once() -> None:
-        asyncio.run(main())  # type: ignore[arg-type]
+        anyio.run(main, backend=backend)
 
     return run_once
-
-
-def _check(counts: list[int]) -> None:
-    if any(count != EVENTS for count in counts):
-        raise RuntimeError(f"some streams ended early: {sorted(set(counts))}")

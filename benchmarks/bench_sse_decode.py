@@ -1,10 +1,10 @@
-"""Decode an OpenAI-style chat completion stream with three SSE decoders and compare.
+"""Decode an OpenAI-style chat completion stream with several SSE decoders and compare.
 
 Run ``python -m benchmarks.bench_sse_decode [--events N] [--repeat R]`` (or the
 file directly). Decoders: sdkcore's ``SSEDecoder.iter_bytes``, openai's
-``openai._streaming.SSEDecoder().iter_bytes`` and httpx2's ``EventSource`` over
-an in-memory ``httpx2.Response`` (plus its core parser fed through an
-incremental UTF-8 decoder, which is the fair like-for-like baseline).
+``openai._streaming.SSEDecoder().iter_bytes``, httpx2's ``EventSource`` and
+httpx-sse's ``EventSource.iter_sse`` over an in-memory ``httpx2.Response`` (plus
+httpx2's core parser fed through an incremental UTF-8 decoder).
 The runs are interleaved so that machine noise hits every decoder alike.
 """
 
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import codecs
-import json
 import random
 import statistics
 import sys
@@ -20,13 +19,15 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-if __package__ in (None, ""):  # run as a file: make `src/` importable like `-m` does
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+if __package__ in (None, ""):  # run as a file: make `src/` and `benchmarks` importable
+    sys.path[:0] = [str(Path(__file__).resolve().parent.parent / p) for p in ("src", "")]
 
 import httpx2
 from httpx2._sse import EventSource, _SSEParser
 from openai._streaming import SSEDecoder as OpenAISSEDecoder
 
+from benchmarks import _payloads
+from benchmarks._peers import httpx_sse
 from sdkcore._sse import SSEDecoder
 
 Decoder = Callable[[list[bytes]], int]
@@ -34,28 +35,7 @@ Decoder = Callable[[list[bytes]], int]
 
 def build_stream(events: int) -> bytes:
     """An OpenAI chat.completion.chunk stream of ``events`` events, then ``[DONE]``."""
-    words = ["Hello", " world", ",", " this", " is", " a", " streamed", " answer", " ü", " 日本"]
-    parts = []
-    for i in range(events):
-        chunk = {
-            "id": "chatcmpl-9xKq2R7bT4nVw8LmZpQa1sYdEfGh",
-            "object": "chat.completion.chunk",
-            "created": 1_718_000_000 + i // 50,
-            "model": "gpt-4o-mini-2024-07-18",
-            "system_fingerprint": "fp_0f03d4f0ee",
-            "choices": [
-                {
-                    "index": 0,
-                    "delta": {"content": words[i % len(words)]},
-                    "logprobs": None,
-                    "finish_reason": None,
-                }
-            ],
-        }
-        text = json.dumps(chunk, separators=(",", ":"), ensure_ascii=False)
-        parts.append(b"data: " + text.encode() + b"\n\n")
-    parts.append(b"data: [DONE]\n\n")
-    return b"".join(parts)
+    return _payloads.sse_body(events)
 
 
 def fixed_chunks(body: bytes, size: int) -> list[bytes]:
@@ -80,14 +60,21 @@ def run_openai(chunks: list[bytes]) -> int:
     return len(list(OpenAISSEDecoder().iter_bytes(iter(chunks))))
 
 
-def run_httpx2_event_source(chunks: list[bytes]) -> int:
-    response = httpx2.Response(
+def _response(chunks: list[bytes]) -> httpx2.Response:
+    return httpx2.Response(
         200,
         headers={"content-type": "text/event-stream"},
         content=iter(chunks),
         request=httpx2.Request("GET", "https://bench.invalid/v1/chat/completions"),
     )
-    return len(list(EventSource(response, max_event_size=None)))
+
+
+def run_httpx2_event_source(chunks: list[bytes]) -> int:
+    return len(list(EventSource(_response(chunks), max_event_size=None)))
+
+
+def run_httpx_sse(chunks: list[bytes]) -> int:
+    return len(list(httpx_sse().EventSource(_response(chunks)).iter_sse()))
 
 
 def run_httpx2_parser(chunks: list[bytes]) -> int:
@@ -106,6 +93,7 @@ DECODERS: dict[str, Decoder] = {
     "sdkcore": run_sdkcore,
     "openai": run_openai,
     "httpx2 EventSource": run_httpx2_event_source,
+    "httpx-sse": run_httpx_sse,
     "httpx2 parser": run_httpx2_parser,
 }
 

@@ -1,68 +1,77 @@
-"""Scenario 1: one SSE response of 100,000 chat.completion.chunk events, parsed into models.
+"""Scenario 1: one sync SSE response of 100,000 chat.completion.chunk events, typed.
 
-sdkcore: ``SyncAPIClient.get(..., stream=True, stream_cls=Stream[Chunk])``;
-openai: the generic ``OpenAI.get(..., stream_cls=openai.Stream[Chunk])``;
-httpx2 (no SDK): ``iter_lines`` and ``model_validate_json`` on a plain pydantic model.
+Two rows: the server sends one HTTP chunk per event (as LLM APIs do), then the
+same events packed into 16 KiB chunks. Contenders (see ``benchmarks._peers``):
+sdkcore's ``SyncAPIClient.get(..., stream=True, stream_cls=Stream[Chunk])``, the
+OpenAI runtime's generic ``OpenAI.get(..., stream_cls=openai.Stream[Chunk])``,
+httpx2's ``EventSource`` and ``httpx-sse`` each with ``json.loads`` and
+``model_validate``, and the floor: httpx2 ``iter_bytes`` with no decoding.
 """
 
 from __future__ import annotations
 
-import httpx2
-import openai
+from typing import TYPE_CHECKING
 
-import sdkcore
-from benchmarks import _schemas
-from benchmarks._harness import HTTPX2, OPENAI, SDKCORE, Row, Settings, interleave, row_from_times
+from benchmarks import _payloads, _peers
+from benchmarks._harness import FLOORS, Row, Settings, interleave, make_row
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 NAME = "typed-sse"
+#: (title, bytes per HTTP chunk (0: one event each), target vs openai, target vs fastest peer)
+VARIANTS = (
+    ("one chunk per event", 0, 8.0, 1.5),
+    # 11.66x: RESULTS.md before this run (then with smaller models and a 16 KiB frame).
+    ("16 KiB chunks", 16_384, 11.66, None),
+)
 
 
 def run(settings: Settings) -> list[Row]:
-    """Time the three contenders over ``settings.rounds`` interleaved rounds."""
+    """One row per framing; every contender reads the whole stream once a round."""
     events = 20_000 if settings.quick else 100_000
-    path = f"/sse?n={events}"
-    ours = sdkcore.SyncAPIClient(settings.base_url, max_retries=0)
-    theirs = openai.OpenAI(base_url=settings.base_url, api_key="x", max_retries=0)
-    plain = httpx2.Client(base_url=settings.base_url)
-    chunk_ours, chunk_theirs, chunk_plain = (
-        _schemas.SDKCORE.Chunk,
-        _schemas.OPENAI.Chunk,
-        _schemas.PLAIN.Chunk,
-    )
+    return [_variant(settings, events, *variant) for variant in VARIANTS]
 
-    def with_sdkcore() -> None:
-        stream_cls = sdkcore.Stream[chunk_ours]  # type: ignore[valid-type]
-        stream = ours.get(path, cast_to=chunk_ours, stream=True, stream_cls=stream_cls)
-        _check(sum(1 for _ in stream), events)
 
-    def with_openai() -> None:
-        stream_cls = openai.Stream[chunk_theirs]  # type: ignore[valid-type]
-        stream = theirs.get(path, cast_to=chunk_theirs, stream=True, stream_cls=stream_cls)
-        _check(sum(1 for _ in stream), events)
-
-    def with_httpx2() -> None:
-        count = 0
-        with plain.stream("GET", path) as response:
-            for line in response.iter_lines():
-                if line.startswith("data: "):
-                    data = line[6:]
-                    if data == "[DONE]":
-                        break
-                    chunk_plain.model_validate_json(data)
-                    count += 1
-        _check(count, events)
-
+def _variant(
+    settings: Settings,
+    events: int,
+    title: str,
+    frame: int,
+    target_openai: float,
+    target_peer: float | None,
+) -> Row:
+    tally = _peers.Tally()
+    close: list[Callable[[], None]] = []
+    expected = {name: len(_payloads.sse_body(events)) for name in FLOORS}
     try:
-        times = interleave(
-            {SDKCORE: with_sdkcore, OPENAI: with_openai, HTTPX2: with_httpx2}, settings.rounds
+        readers = _peers.sync_contenders(
+            settings.base_url, _peers.sse_path(events, frame), tally, close
         )
+        contenders = {
+            name: _checked(name, read, expected.get(name, events)) for name, read in readers.items()
+        }
+        times = interleave(contenders, settings.rounds)
     finally:
-        ours.close()
-        theirs.close()
-        plain.close()
-    return [row_from_times(f"1 typed SSE, {events:,} events", times, 5.0)]
+        for closer in close:
+            closer()
+    row = make_row(
+        f"1 typed SSE, {events:,} events, {title}",
+        times,
+        target_openai=target_openai,
+        target_peer=target_peer,
+        events=events,
+    )
+    row.notes.append(
+        f"the floor read {tally.chunks / max(tally.reads, 1) / events:.2f} HTTP chunks per event"
+    )
+    return row
 
 
-def _check(count: int, expected: int) -> None:
-    if count != expected:
-        raise RuntimeError(f"expected {expected} chunks, got {count}")
+def _checked(name: str, read: Callable[[], int], expected: int) -> Callable[[], None]:
+    def run_once() -> None:
+        got = read()
+        if got != expected:
+            raise RuntimeError(f"{name}: expected {expected:,}, got {got:,}")
+
+    return run_once
