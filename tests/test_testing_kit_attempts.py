@@ -21,6 +21,7 @@ from sdkcore.testing import (
     Rotate,
     Stall,
     by_attempt,
+    numbered_sse,
     resumable_sse,
 )
 
@@ -181,14 +182,14 @@ def test_by_attempt_needs_a_reply() -> None:
 # -- resumable SSE --------------------------------------------------------------------
 
 
-def read_resuming(http: httpx2.Client) -> list[str]:
+def read_resuming(http: httpx2.Client, path: str = "/events") -> list[str]:
     """Every event's data, reconnecting with Last-Event-ID after each drop."""
     received: list[str] = []
     last_id: str | None = None
     for _ in range(5):
         headers = {} if last_id is None else {"Last-Event-ID": last_id}
         try:
-            with http.stream("GET", "/events", headers=headers) as response:
+            with http.stream("GET", path, headers=headers) as response:
                 for line in response.iter_lines():
                     field, _, value = line.partition(": ")
                     if field == "id":
@@ -246,3 +247,31 @@ def test_resumable_sse_starts_over_for_an_unknown_id(loopback_server: LoopbackSe
         after_first = http.get("/events", headers={"Last-Event-ID": "1"}).text
     assert unknown == ": hello\n\nretry: 100\n\nid: 1\ndata: event 1\n\nid: 2\ndata: event 2\n\n"
     assert after_first == "id: 2\ndata: event 2\n\n"
+
+
+def test_numbered_sse_streams_numbered_events_until_stop_and_resumes(
+    loopback_server: LoopbackServer,
+) -> None:
+    route = loopback_server.route(
+        "GET", "/numbers", handler=numbered_sse(5, retry=250), fault=DropAfterEvents(3)
+    )
+    with httpx2.Client(base_url=loopback_server.url) as http:
+        received = read_resuming(http, "/numbers")
+    assert received == [f'{{"n": {n}}}' for n in range(5)]
+    # The retry field is one of the three events each response sends before the drop.
+    assert [r.headers.get("last-event-id") for r in route.requests] == [None, "1", "3"]
+
+
+def test_numbered_sse_goes_on_until_the_client_leaves(loopback_server: LoopbackServer) -> None:
+    loopback_server.route("GET", "/ticks", handler=numbered_sse(interval=0.001))
+    numbers: list[int] = []
+    with (
+        httpx2.Client(base_url=loopback_server.url) as http,
+        http.stream("GET", "/ticks", headers={"Last-Event-ID": "x"}) as response,
+    ):
+        for line in response.iter_lines():
+            if line.startswith("id: "):
+                numbers.append(int(line.removeprefix("id: ")))
+            if len(numbers) == 50:
+                break
+    assert numbers == list(range(50))  # a non-numeric id starts from 0

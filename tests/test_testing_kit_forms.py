@@ -84,6 +84,18 @@ def test_a_handler_answers_from_the_form(loopback_server: LoopbackServer) -> Non
     assert response.json() == {"filename": "ünï.csv", "bytes": 8}
 
 
+def test_form_undoes_the_html5_escapes_of_quotes_and_newlines_only(
+    loopback_server: LoopbackServer,
+) -> None:
+    route = upload_route(loopback_server)
+    fields = {"naïve": "x", 'say "hi"': "q"}
+    with httpx2.Client(base_url=loopback_server.url) as http:
+        http.post("/v1/files", data=fields, files={"f": ("two\nlines %41.txt", b"z")})
+    form = route.requests[0].form()
+    assert form.fields == {"naïve": ["x"], 'say "hi"': ["q"]}
+    assert form.files["f"][0].filename == "two\nlines %41.txt"
+
+
 def test_a_file_part_without_a_content_type_reads_as_text_plain() -> None:
     body = b'--b\r\nContent-Disposition: form-data; name="f"; filename=""\r\n\r\nxyz\r\n--b--\r\n'
     form = multipart_request(body).form()

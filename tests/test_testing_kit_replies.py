@@ -172,11 +172,19 @@ def test_a_paced_gzip_body_is_compressed_first_then_paced(
 
 
 def test_a_head_request_to_a_paced_body_gets_no_body(loopback_server: LoopbackServer) -> None:
-    loopback_server.route("*", "/f", body=BLOB, chunk_size=1000, interval=0.01)
+    loopback_server.route("*", "/f", body=BLOB, chunk_size=10_000, interval=0.01)
     with httpx2.Client(base_url=loopback_server.url) as http:
         head = http.head("/f")
         assert (head.headers["content-length"], head.content) == (str(len(BLOB)), b"")
         assert http.get("/f").content == BLOB  # the connection is still in sync
+
+
+def test_a_list_body_is_streamed_afresh_for_every_request(loopback_server: LoopbackServer) -> None:
+    loopback_server.route("GET", "/parts", body=[b"one,", b"two"])
+    with httpx2.Client(base_url=loopback_server.url) as http:
+        responses = [http.get("/parts") for _ in range(2)]
+    assert [r.content for r in responses] == [b"one,two"] * 2
+    assert responses[1].headers["transfer-encoding"] == "chunked"
 
 
 def test_reply_rejects_bad_pacing() -> None:

@@ -4,14 +4,15 @@
 background threads of the test process and answers scripted routes, exact or
 with ``{name}`` path parameters: JSON, text, bytes (paced for progress bars),
 streamed bodies, Server-Sent Events, gzip, byte ranges, redirects, or a handler
-function (`by_attempt` answers each hit in turn, `resumable_sse` resumes after
-``Last-Event-ID``). Faults misbehave on the real socket (cut bodies, stalls,
-dripping bytes or headers, dropped streams, broken chunking, failures), on the
-hits `OnAttempts`, `Rotate` or `FaultRate` choose, which a mocked transport
-cannot do. `Endless` and `GzipBomb` bodies test a client's limits. Every request
-is recorded for assertions, its body hashed and kept up to a bound, and
-``multipart/form-data`` uploads parse with `Request.form`. It needs only the
-standard library (plus anyio for ``async with``).
+function (`by_attempt` answers each hit in turn; `resumable_sse` and
+`numbered_sse` resume after ``Last-Event-ID``). Faults misbehave on the real
+socket (cut bodies, stalls, dripping bytes or headers, dropped streams, broken
+chunking, failures), on the hits `OnAttempts`, `Rotate` or `FaultRate` choose,
+which a mocked transport cannot do. `Endless` and `GzipBomb` bodies test a
+client's limits. Every request is recorded for assertions, its body hashed and
+kept up to a bound, and ``multipart/form-data`` uploads parse with
+`Request.form`. It needs only the standard library (plus anyio for
+``async with``).
 
 A complete test::
 
@@ -33,11 +34,12 @@ A complete test::
 Layout: `_errors` (the kit's errors), `_headers` (Headers), `_form` (Form,
 FilePart: multipart parsing), `_bodies` (Endless, GzipBomb), `_model` (Request,
 Reply), `_routing` (Route, path templates and matching), `_handlers`
-(by_attempt, resumable_sse), `_pieces` (what a response is written as),
-`_render` (Reply to pieces), `_faults` (faults on the socket), `_combinators`
-(faults choosing hits: OnAttempts, Rotate, FaultRate), `_http` (reading a
-request), `_connection` (one client connection), `_server` (LoopbackServer) and
-`pytest_plugin` (fixtures: ``pytest_plugins = ["sdkcore.testing.pytest_plugin"]``).
+(by_attempt, resumable_sse, numbered_sse), `_pieces` (what a response is
+written as), `_render` (Reply to pieces), `_faults` (faults on the socket),
+`_combinators` (faults choosing hits: OnAttempts, Rotate, FaultRate), `_http`
+(reading a request), `_connection` (one client connection), `_server`
+(LoopbackServer) and `pytest_plugin` (fixtures:
+``pytest_plugins = ["sdkcore.testing.pytest_plugin"]``).
 """
 
 from __future__ import annotations
@@ -60,7 +62,7 @@ from ._faults import (
     TrickleHeaders,
 )
 from ._form import FilePart, Form
-from ._handlers import by_attempt, resumable_sse
+from ._handlers import by_attempt, numbered_sse, resumable_sse
 from ._headers import Headers, HeaderSpec
 from ._model import Handler, Reply, ReplyFields, Request, SSEEvent
 from ._pieces import Close, Data, End, Head, Pause, Piece, Raw
@@ -109,6 +111,7 @@ __all__ = [
     "Stall",
     "TrickleHeaders",
     "by_attempt",
+    "numbered_sse",
     "resumable_sse",
 ]
 

@@ -1,13 +1,14 @@
-"""Handlers that tests keep writing: a reply per attempt, an SSE stream that resumes."""
+"""Handlers that tests keep writing: a reply per attempt, SSE streams that resume."""
 
 from __future__ import annotations
 
+import itertools
 from typing import TYPE_CHECKING
 
 from ._model import Handler, Reply
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterator, Sequence
 
     from ._model import Request, SSEEvent
 
@@ -64,3 +65,37 @@ def _event_id(event: SSEEvent) -> str | None:
     if isinstance(event, str | bytes) or "id" not in event:
         return None
     return str(event["id"])
+
+
+def numbered_sse(
+    stop: int | None = None, *, interval: float = 0.0, retry: int | None = None
+) -> Handler:
+    """A handler streaming events numbered from 0, each ``{"id": n, "data": {"n": n}}``.
+
+    The stream ends before `stop`, or goes on until the client leaves when `stop` is
+    None. A request with ``Last-Event-ID: k`` resumes at ``k + 1``. `retry` sends a
+    ``retry:`` field (milliseconds) first; `interval` waits between events.
+
+    Example::
+
+        server.route("GET", "/ticks", handler=numbered_sse(interval=0.02))  # forever
+        server.route("GET", "/events", handler=numbered_sse(10), fault=DropAfterEvents(4))
+    """
+
+    def handler(request: Request) -> Reply:
+        start = _number_after(request.headers.get("last-event-id"))
+        return Reply(sse=_numbered(start, stop, retry), interval=interval)
+
+    return handler
+
+
+def _number_after(last_id: str | None) -> int:
+    return int(last_id) + 1 if last_id is not None and last_id.isdigit() else 0
+
+
+def _numbered(start: int, stop: int | None, retry: int | None) -> Iterator[SSEEvent]:
+    if retry is not None:
+        yield {"retry": retry}
+    numbers = itertools.count(start) if stop is None else range(start, stop)
+    for n in numbers:
+        yield {"id": n, "data": {"n": n}}
