@@ -180,7 +180,12 @@ def test_a_restart_on_the_same_port_works_while_old_connections_are_in_time_wait
         assert info.value.errno == errno.EADDRINUSE
 
 
-@pytest.mark.parametrize(("port", "max_body_kept"), [(-1, 0), (65_536, 0), (0, -1)])
-def test_a_bad_port_or_body_bound_raises_value_error(port: int, max_body_kept: int) -> None:
-    with pytest.raises(ValueError, match="bad port"):
+@pytest.mark.parametrize(
+    ("port", "max_body_kept", "message"),
+    [(-1, 0, "port=-1 must be"), (65_536, 0, "port=65536 must be"), (0, -1, "max_body_kept=-1")],
+)
+def test_a_bad_port_or_body_bound_raises_value_error(
+    port: int, max_body_kept: int, message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
         LoopbackServer(port=port, max_body_kept=max_body_kept)

@@ -60,8 +60,10 @@ class LoopbackServer:
         stop_timeout: float = 2.0,
         max_body_kept: int = 64 << 20,
     ) -> None:
-        if not 0 <= port <= 65_535 or max_body_kept < 0:
-            raise ValueError(f"bad port {port} or max_body_kept {max_body_kept}")
+        if not 0 <= port <= 65_535:
+            raise ValueError(f"port={port} must be 0 (pick a free port) up to 65535")
+        if max_body_kept < 0:
+            raise ValueError(f"max_body_kept={max_body_kept} must not be negative")
         self.host = host
         self.backlog = backlog
         self.stop_timeout = stop_timeout
