@@ -69,7 +69,7 @@ def parse_form(content_type: str | None, body: bytes) -> Form:
         raise FormError(
             f"the request body is not multipart/form-data (Content-Type: {content_type})"
         )
-    header = b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n"
+    header = b"Content-Type: " + content_type.encode("latin-1", "replace") + b"\r\n\r\n"
     message = _PARSER.parsebytes(header + body)
     if message.defects or not message.is_multipart():
         names = ", ".join(type(defect).__name__ for defect in message.defects)
