@@ -156,3 +156,9 @@ def test_form_of_a_malformed_multipart_body_raises_form_error(
 ) -> None:
     with pytest.raises(FormError, match=message):
         multipart_request(body, content_type).form()
+
+
+def test_a_content_type_outside_latin_1_raises_form_error() -> None:
+    body = b'--\xc3\xa9\r\nContent-Disposition: form-data; name="a"\r\n\r\nx\r\n--\xc3\xa9--\r\n'
+    with pytest.raises(FormError, match="malformed"):
+        multipart_request(body, "multipart/form-data; boundary=€").form()
