@@ -10,6 +10,7 @@ the per-round time ratios. See benchmarks/RESULTS.md for the latest figures.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import platform
 import sys
@@ -34,7 +35,7 @@ from benchmarks import (
     typed_sse,
     upload,
 )
-from benchmarks._harness import Row, Settings, server_process
+from benchmarks._harness import Row, Settings, guarded, server_process
 from benchmarks._report import report
 
 if TYPE_CHECKING:
@@ -99,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings(base_url, args.quick, args.rounds, args.download_dir)
         for name in chosen:
             print(f"running {name} ...", file=sys.stderr, flush=True)
-            rows += SCENARIOS[name].run(settings)
+            rows += guarded(name, functools.partial(SCENARIOS[name].run, settings))
     print("\n".join(environment()))
     print(
         f"rounds: {args.rounds}{' (quick)' if args.quick else ''}; "

@@ -34,9 +34,14 @@ from benchmarks._harness import (
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 
-#: The peers' pool and timeouts: those both SDKs use by default.
+#: The peers' pool: the one both SDKs use by default.
 LIMITS = httpx2.Limits(max_connections=1000, max_keepalive_connections=100)
-TIMEOUT = httpx2.Timeout(600.0, connect=5.0)
+#: Every contender's timeouts: the SDKs' default read timeout, and a connect timeout
+#: long enough for a busy event loop. When 200 streams start at once, a task whose
+#: connection is up waits until every other task yields, and a slow consumer works
+#: through a whole 64 KiB read (about 200 events) before it does: the OpenAI runtime
+#: on trio then overran its default 5 s connect timeout.
+TIMEOUT = httpx2.Timeout(600.0, connect=60.0)
 _ACCEPT = {"Accept": "text/event-stream"}
 
 
@@ -104,8 +109,8 @@ def sync_contenders(
     base_url: str, path: str, tally: Tally, close: list[Callable[[], None]]
 ) -> dict[str, Callable[[], int]]:
     """One stream read per call, for each sync contender; closers go to ``close``."""
-    ours = sdkcore.SyncAPIClient(base_url, max_retries=0)
-    theirs = openai.OpenAI(base_url=base_url, api_key="x", max_retries=0)
+    ours = sdkcore.SyncAPIClient(base_url, max_retries=0, timeout=TIMEOUT)
+    theirs = openai.OpenAI(base_url=base_url, api_key="x", max_retries=0, timeout=TIMEOUT)
     plain = httpx2.Client(base_url=base_url, limits=LIMITS, timeout=TIMEOUT)
     close += [ours.close, theirs.close, plain.close]
     model, sse_module = _schemas.PLAIN.Chunk, httpx_sse()
@@ -187,9 +192,14 @@ def async_contenders(
     ours = _sdk_reader(path, _schemas.SDKCORE.Chunk, sdkcore.AsyncStream[_schemas.SDKCORE.Chunk])
     theirs = _sdk_reader(path, _schemas.OPENAI.Chunk, openai.AsyncStream[_schemas.OPENAI.Chunk])
     contenders = {
-        SDKCORE: AsyncContender(lambda: sdkcore.AsyncAPIClient(base_url, max_retries=0), ours),
+        SDKCORE: AsyncContender(
+            lambda: sdkcore.AsyncAPIClient(base_url, max_retries=0, timeout=TIMEOUT), ours
+        ),
         OPENAI: AsyncContender(
-            lambda: openai.AsyncOpenAI(base_url=base_url, api_key="x", max_retries=0), theirs
+            lambda: openai.AsyncOpenAI(
+                base_url=base_url, api_key="x", max_retries=0, timeout=TIMEOUT
+            ),
+            theirs,
         ),
         EVENTSOURCE: AsyncContender(plain, event_source),
         HTTPX_SSE: AsyncContender(plain, with_httpx_sse),
@@ -217,7 +227,9 @@ async def _on_aiohttp(base_url: str) -> AsyncIterator[sdkcore.AsyncAPIClient]:
     # An injected http_client stays open for its owner (contract section 4).
     async with (
         sdkcore.AiohttpClient() as http,  # type: ignore[attr-defined]
-        sdkcore.AsyncAPIClient(base_url, max_retries=0, http_client=http) as client,
+        sdkcore.AsyncAPIClient(
+            base_url, max_retries=0, timeout=TIMEOUT, http_client=http
+        ) as client,
     ):
         yield client
 
