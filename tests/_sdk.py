@@ -9,6 +9,7 @@ Both clients record the backoff waits they were asked for instead of sleeping.
 from __future__ import annotations
 
 from functools import cached_property
+from typing import Any
 
 from sdkcore import (
     AsyncAPIClient,
@@ -36,6 +37,7 @@ from sdkcore import (
     to_streamed_response_wrapper,
 )
 from sdkcore._types import NOT_GIVEN, Headers, PostParser
+from sdkcore.testing import RecordedWaits
 
 
 class Thing(BaseModel):
@@ -181,14 +183,13 @@ class AsyncThingsWithStreamingResponse:
 class Acme(SyncAPIClient):
     """The sync client; ``sleeps`` lists the waits it was asked for (it never sleeps)."""
 
-    sleeps: list[float]
+    def __init__(self, base_url: str, **kwargs: Any) -> None:
+        self.waits = RecordedWaits()
+        super().__init__(base_url, **{"_timing": self.waits.timing, **kwargs})
 
-    def __init__(self, base_url: str, **kwargs: object) -> None:
-        super().__init__(base_url, **kwargs)  # type: ignore[arg-type]  # the tests pass valid options
-        self.sleeps = []
-
-    def _sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
+    @property
+    def sleeps(self) -> list[float]:
+        return self.waits.seconds
 
     @cached_property
     def things(self) -> Things:
@@ -198,14 +199,13 @@ class Acme(SyncAPIClient):
 class AsyncAcme(AsyncAPIClient):
     """The async client; ``sleeps`` lists the waits it was asked for (it never sleeps)."""
 
-    sleeps: list[float]
+    def __init__(self, base_url: str, **kwargs: Any) -> None:
+        self.waits = RecordedWaits()
+        super().__init__(base_url, **{"_timing": self.waits.timing, **kwargs})
 
-    def __init__(self, base_url: str, **kwargs: object) -> None:
-        super().__init__(base_url, **kwargs)  # type: ignore[arg-type]  # the tests pass valid options
-        self.sleeps = []
-
-    async def _sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
+    @property
+    def sleeps(self) -> list[float]:
+        return self.waits.seconds
 
     @cached_property
     def things(self) -> AsyncThings:

@@ -45,6 +45,7 @@ from sdkcore.testing import (
     FailTimes,
     Fault,
     FaultRate,
+    RecordedWaits,
     Reply,
     Stall,
 )
@@ -68,8 +69,8 @@ class Client(SyncAPIClient):
     def auth_headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {SECRET}", "X-Api-Key": SECRET}
 
-    def _sleep(self, seconds: float) -> None:
-        return None
+    def __init__(self, base_url: str, **settings: Any) -> None:
+        super().__init__(base_url, **{"_timing": RecordedWaits().timing, **settings})
 
 
 class AsyncClient(AsyncAPIClient):
@@ -79,8 +80,8 @@ class AsyncClient(AsyncAPIClient):
     def auth_headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {SECRET}", "X-Api-Key": SECRET}
 
-    async def _sleep(self, seconds: float) -> None:
-        await anyio.lowlevel.checkpoint()
+    def __init__(self, base_url: str, **settings: Any) -> None:
+        super().__init__(base_url, **{"_timing": RecordedWaits().timing, **settings})
 
 
 def fetch(

@@ -10,7 +10,6 @@ import tracemalloc
 import zlib
 from typing import TYPE_CHECKING, Any
 
-import anyio
 import httpx2
 import pytest
 
@@ -28,7 +27,7 @@ from sdkcore import (
     to_raw_response_wrapper,
     to_streamed_response_wrapper,
 )
-from sdkcore.testing import Reply
+from sdkcore.testing import RecordedWaits, Reply
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -41,13 +40,13 @@ MIB = 1024 * KIB
 
 
 class Client(SyncAPIClient):
-    def _sleep(self, seconds: float) -> None:
-        return None
+    def __init__(self, base_url: str, **settings: Any) -> None:
+        super().__init__(base_url, **{"_timing": RecordedWaits().timing, **settings})
 
 
 class AsyncClient(AsyncAPIClient):
-    async def _sleep(self, seconds: float) -> None:
-        await anyio.lowlevel.checkpoint()
+    def __init__(self, base_url: str, **settings: Any) -> None:
+        super().__init__(base_url, **{"_timing": RecordedWaits().timing, **settings})
 
 
 def fetch(client: SyncAPIClient, path: str, *, extra_headers: Headers | None = None) -> object:

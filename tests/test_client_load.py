@@ -31,6 +31,7 @@ from sdkcore.testing import (
     Fault,
     FaultRate,
     Headers,
+    RecordedWaits,
     Reply,
     Request,
     Stall,
@@ -48,8 +49,8 @@ MAX_RETRIES = 2
 
 
 class AsyncClient(AsyncAPIClient):
-    async def _sleep(self, seconds: float) -> None:
-        await anyio.lowlevel.checkpoint()
+    def __init__(self, base_url: str, **settings: Any) -> None:
+        super().__init__(base_url, **{"_timing": RecordedWaits().timing, **settings})
 
 
 async def create_job(
@@ -186,8 +187,8 @@ def test_the_fault_schedule_fails_about_ten_percent_of_hits() -> None:
 
 
 class Client(SyncAPIClient):
-    def _sleep(self, seconds: float) -> None:
-        return None
+    def __init__(self, base_url: str, **settings: Any) -> None:
+        super().__init__(base_url, **{"_timing": RecordedWaits().timing, **settings})
 
 
 def test_one_sync_client_shared_by_8_threads_loses_and_duplicates_nothing(

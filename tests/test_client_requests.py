@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import anyio
 import httpx2
 import pytest
 
@@ -38,7 +37,7 @@ from sdkcore import (
     to_raw_response_wrapper,
 )
 from sdkcore._options import ReturnMode
-from sdkcore.testing import Reply
+from sdkcore.testing import RecordedWaits, Reply
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -54,8 +53,8 @@ class Client(SyncAPIClient):
     def auth_headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {KEY}"}
 
-    def _sleep(self, seconds: float) -> None:
-        return None
+    def __init__(self, base_url: str, **settings: Any) -> None:
+        super().__init__(base_url, **{"_timing": RecordedWaits().timing, **settings})
 
 
 class AsyncClient(AsyncAPIClient):
@@ -63,8 +62,8 @@ class AsyncClient(AsyncAPIClient):
     def auth_headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {KEY}"}
 
-    async def _sleep(self, seconds: float) -> None:
-        await anyio.lowlevel.checkpoint()
+    def __init__(self, base_url: str, **settings: Any) -> None:
+        super().__init__(base_url, **{"_timing": RecordedWaits().timing, **settings})
 
 
 def create(

@@ -1,8 +1,8 @@
 """Retries against a real server: which failures are retried, how long the client waits,
 what the server asked for, idempotency keys, and when a streamed response stops retrying.
 
-Sleeps are recorded instead of slept (``_sleep`` is overridden) and jitter is fixed
-(``_rng``), except in the tests that prove a wait is honoured.
+Sleeps are recorded instead of slept and jitter is fixed (``sdkcore.testing.RecordedWaits``
+as the clients' timing), except in the tests that prove a wait is honoured.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from email.utils import formatdate
 from typing import TYPE_CHECKING, Any
 
-import anyio
 import pytest
 
 from sdkcore import (
@@ -33,7 +32,7 @@ from sdkcore import (
     to_raw_response_wrapper,
     to_streamed_response_wrapper,
 )
-from sdkcore.testing import CutAfter, FailTimes, Fault, Reply, Request, Stall
+from sdkcore.testing import CutAfter, FailTimes, Fault, RecordedWaits, Reply, Request, Stall
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -45,24 +44,23 @@ if TYPE_CHECKING:
 class Client(SyncAPIClient):
     """Records the waits instead of sleeping; jitter fixed at its top (factor 1)."""
 
-    def __init__(self, base_url: str, **kwargs: Any) -> None:
-        super().__init__(base_url, **kwargs)
-        self.sleeps: list[float] = []
-        self._rng = lambda: 0.0
+    def __init__(self, base_url: str, *, jitter: float = 0.0, **kwargs: Any) -> None:
+        self.waits = RecordedWaits(random_value=jitter)
+        super().__init__(base_url, **{"_timing": self.waits.timing, **kwargs})
 
-    def _sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
+    @property
+    def sleeps(self) -> list[float]:
+        return self.waits.seconds
 
 
 class AsyncClient(AsyncAPIClient):
-    def __init__(self, base_url: str, **kwargs: Any) -> None:
-        super().__init__(base_url, **kwargs)
-        self.sleeps: list[float] = []
-        self._rng = lambda: 0.0
+    def __init__(self, base_url: str, *, jitter: float = 0.0, **kwargs: Any) -> None:
+        self.waits = RecordedWaits(random_value=jitter)
+        super().__init__(base_url, **{"_timing": self.waits.timing, **kwargs})
 
-    async def _sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        await anyio.lowlevel.checkpoint()
+    @property
+    def sleeps(self) -> list[float]:
+        return self.waits.seconds
 
 
 def call(
@@ -183,10 +181,12 @@ async def test_5xx_is_retried_up_to_max_retries_with_doubling_backoff_async(
 
 def test_backoff_is_capped_at_eight_seconds_and_jittered(loopback_server: LoopbackServer) -> None:
     loopback_server.route("GET", "/r", json={}, fault=FailTimes(99, status=500))
-    with Client(loopback_server.url, max_retries=6) as client:
-        client._rng = lambda: 0.5  # factor 1 - 0.25 * 0.5
-        with pytest.raises(InternalServerError):
-            call(client, "get", "/r")
+    # jitter 0.5: each wait scaled by 1 - 0.25 * 0.5
+    with (
+        Client(loopback_server.url, max_retries=6, jitter=0.5) as client,
+        pytest.raises(InternalServerError),
+    ):
+        call(client, "get", "/r")
     assert client.sleeps == [x * 0.875 for x in (0.5, 1.0, 2.0, 4.0, 8.0, 8.0)]
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-import anyio
 import httpx2
 import pytest
 
@@ -31,7 +30,7 @@ from sdkcore import (
     to_streamed_response_wrapper,
 )
 from sdkcore._exceptions import redact_headers, scrub_secrets
-from sdkcore.testing import CutAfter, FailTimes, Reply, Stall
+from sdkcore.testing import CutAfter, FailTimes, RecordedWaits, Reply, Stall
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -51,8 +50,8 @@ class Client(SyncAPIClient):
     def auth_headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {CANARY}", "X-Api-Key": CANARY}
 
-    def _sleep(self, seconds: float) -> None:
-        return None
+    def __init__(self, base_url: str, **settings: Any) -> None:
+        super().__init__(base_url, **{"_timing": RecordedWaits().timing, **settings})
 
 
 class AsyncClient(AsyncAPIClient):
@@ -62,8 +61,8 @@ class AsyncClient(AsyncAPIClient):
     def auth_headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {CANARY}", "X-Api-Key": CANARY}
 
-    async def _sleep(self, seconds: float) -> None:
-        await anyio.lowlevel.checkpoint()
+    def __init__(self, base_url: str, **settings: Any) -> None:
+        super().__init__(base_url, **{"_timing": RecordedWaits().timing, **settings})
 
 
 def fetch(client: SyncAPIClient, path: str, *, extra_headers: Headers | None = None) -> Any:
@@ -256,7 +255,6 @@ def test_the_log_lines_tell_request_status_retries_and_delays(
     loopback_server.route("GET", "/flaky", json={}, fault=FailTimes(1, status=503))
     loopback_server.route("GET", "/drop", json={}, fault=FailTimes(1, drop=True))
     with caplog.at_level(logging.DEBUG, logger="sdkcore"), Client(loopback_server.url) as client:
-        client._rng = lambda: 0.0
         fetch(client, "/flaky")
         fetch(client, "/drop")
     messages = [r.getMessage() for r in caplog.records if r.name == "sdkcore"]

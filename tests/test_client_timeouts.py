@@ -12,7 +12,6 @@ import socket
 import time
 from typing import TYPE_CHECKING, Any
 
-import anyio
 import httpx2
 import pytest
 
@@ -27,7 +26,7 @@ from sdkcore import (
     make_request_options,
     to_streamed_response_wrapper,
 )
-from sdkcore.testing import Drip, Reply, Request, Stall
+from sdkcore.testing import Drip, RecordedWaits, Reply, Request, Stall
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -40,13 +39,13 @@ SLACK = 0.5
 
 
 class Client(SyncAPIClient):
-    def _sleep(self, seconds: float) -> None:
-        return None
+    def __init__(self, base_url: str, **settings: Any) -> None:
+        super().__init__(base_url, **{"_timing": RecordedWaits().timing, **settings})
 
 
 class AsyncClient(AsyncAPIClient):
-    async def _sleep(self, seconds: float) -> None:
-        await anyio.lowlevel.checkpoint()
+    def __init__(self, base_url: str, **settings: Any) -> None:
+        super().__init__(base_url, **{"_timing": RecordedWaits().timing, **settings})
 
 
 def fetch(

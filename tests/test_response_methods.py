@@ -14,6 +14,7 @@ from sdkcore import (
     APIResponse,
     AsyncAPIResponse,
     BaseAPIResponse,
+    CallContext,
     FinalRequestOptions,
     StreamAlreadyConsumed,
 )
@@ -397,32 +398,16 @@ async def test_read_after_a_partial_iteration_raises_stream_already_consumed_asy
             await response.read()
 
 
-def test_an_api_response_can_be_built_around_any_httpx_response(
-    server: LoopbackServer, client: Acme
-) -> None:
+def test_an_api_response_can_be_built_around_any_httpx_response(server: LoopbackServer) -> None:
     server.route("GET", "/things/t1", json=THING, headers={"x-request-id": "r9"})
     with httpx2.Client() as http:
         raw = http.get(server.url_for("/things/t1"))
-    response = APIResponse(
-        raw=raw,
-        cast_to=Thing,
-        client=client,
-        stream=False,
-        stream_cls=None,
-        options=FinalRequestOptions(method="get", url="/things/t1"),
-    )
+    options = FinalRequestOptions(method="get", url="/things/t1")
+    response = APIResponse(raw=raw, cast_to=Thing, context=CallContext.standalone(options))
     assert response.retries_taken == 0
     assert response.http_response is raw
     assert response.parse() == Thing(**THING)
     assert response.parse()._request_id == "r9"
-    base = BaseAPIResponse(
-        raw=raw,
-        cast_to=bytes,
-        client=client,
-        stream=False,
-        stream_cls=None,
-        options=FinalRequestOptions(method="get", url="/things/t1"),
-        retries_taken=3,
-    )
+    base = BaseAPIResponse(raw=raw, cast_to=bytes, retries_taken=3)
     assert (base.status_code, base.retries_taken) == (200, 3)
     assert repr(base) == "<BaseAPIResponse [200 OK] type=<class 'bytes'>>"

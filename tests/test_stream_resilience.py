@@ -29,6 +29,7 @@ from sdkcore import (
     RateLimitError,
     Stream,
     SyncAPIClient,
+    Timing,
     make_request_options,
 )
 from sdkcore.testing import (
@@ -141,9 +142,8 @@ def sleeps() -> list[float]:
 @pytest.fixture
 def api(server: LoopbackServer, sleeps: list[float]) -> Iterator[SyncAPIClient]:
     """A sync client that records its waits and backs off by the full delay (no jitter)."""
-    with SyncAPIClient(server.url) as client:
-        client._sleep = sleeps.append
-        client._rng = lambda: 0.0
+    timing = Timing(sleep=sleeps.append, random=lambda: 0.0)
+    with SyncAPIClient(server.url, _timing=timing) as client:
         yield client
 
 
@@ -154,9 +154,8 @@ async def async_api(server: LoopbackServer, sleeps: list[float]) -> AsyncIterato
     async def record(seconds: float) -> None:
         sleeps.append(seconds)
 
-    async with AsyncAPIClient(server.url) as client:
-        client._sleep = record
-        client._rng = lambda: 0.0
+    timing = Timing(async_sleep=record, random=lambda: 0.0)
+    async with AsyncAPIClient(server.url, _timing=timing) as client:
         yield client
 
 

@@ -38,7 +38,16 @@ from sdkcore import (
     SyncAPIClient,
     make_request_options,
 )
-from sdkcore.testing import CutAfter, FailTimes, LoopbackServer, Reply, Request, SSEEvent, Stall
+from sdkcore.testing import (
+    CutAfter,
+    FailTimes,
+    LoopbackServer,
+    RecordedWaits,
+    Reply,
+    Request,
+    SSEEvent,
+    Stall,
+)
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
@@ -207,10 +216,12 @@ async def test_a_stream_yields_one_typed_item_per_event_and_tells_about_its_resp
 
 def test_retries_taken_counts_the_retries_of_the_call(server: LoopbackServer) -> None:
     server.route("GET", PATH, sse=ITEMS, fault=FailTimes(1, status=503))
-    with SyncAPIClient(server.url, max_retries=1) as api:
-        api._sleep = lambda seconds: None
-        with open_stream(api) as stream:
-            assert numbers(stream) == [0, 1, 2]
+    timing = RecordedWaits().timing
+    with (
+        SyncAPIClient(server.url, max_retries=1, _timing=timing) as api,
+        open_stream(api) as stream,
+    ):
+        assert numbers(stream) == [0, 1, 2]
     assert stream.retries_taken == 1
 
 

@@ -1,6 +1,8 @@
 """sdkcore: the runtime under typed Python HTTP API clients.
 
-Every public name is importable from here; the modules behind them are private.
+Every public name is importable from here; the modules behind them are private,
+and each public class and function reports ``sdkcore`` as its module, so reprs,
+tracebacks and pickles name ``sdkcore.NotFoundError``, not a private path.
 """
 
 from ._binary import HttpxBinaryResponseContent as HttpxBinaryResponseContent
@@ -8,6 +10,9 @@ from ._client import AsyncAPIClient as AsyncAPIClient
 from ._client import SyncAPIClient as SyncAPIClient
 from ._constants import OVERRIDE_CAST_TO_HEADER as OVERRIDE_CAST_TO_HEADER
 from ._constants import RAW_RESPONSE_HEADER as RAW_RESPONSE_HEADER
+from ._context import CallContext as CallContext
+from ._context import ClientContext as ClientContext
+from ._context import Timing as Timing
 from ._downloads import AsyncBinaryAPIResponse as AsyncBinaryAPIResponse
 from ._downloads import AsyncStreamedBinaryAPIResponse as AsyncStreamedBinaryAPIResponse
 from ._downloads import BinaryAPIResponse as BinaryAPIResponse
@@ -22,6 +27,7 @@ from ._exceptions import BadRequestError as BadRequestError
 from ._exceptions import BodyTooLargeError as BodyTooLargeError
 from ._exceptions import ConflictError as ConflictError
 from ._exceptions import InternalServerError as InternalServerError
+from ._exceptions import JSONLDecodeError as JSONLDecodeError
 from ._exceptions import MissingStreamClassError as MissingStreamClassError
 from ._exceptions import NotFoundError as NotFoundError
 from ._exceptions import PermissionDeniedError as PermissionDeniedError
@@ -52,8 +58,16 @@ from ._types import Body as Body
 from ._types import Headers as Headers
 from ._types import NotGiven as NotGiven
 from ._types import Omit as Omit
+from ._types import PostParser as PostParser
 from ._types import ProgressCallback as ProgressCallback
 from ._types import Query as Query
+from ._types import TimeoutTypes as TimeoutTypes
+from ._verbs import AsyncVerb as AsyncVerb
+from ._verbs import SyncVerb as SyncVerb
+from ._webhooks import WebhookFailure as WebhookFailure
+from ._webhooks import WebhookVerificationError as WebhookVerificationError
+from ._webhooks import unwrap_webhook as unwrap_webhook
+from ._webhooks import verify_webhook as verify_webhook
 from ._wrappers import async_to_custom_raw_response_wrapper as async_to_custom_raw_response_wrapper
 from ._wrappers import (
     async_to_custom_streamed_response_wrapper as async_to_custom_streamed_response_wrapper,
@@ -86,6 +100,7 @@ __all__ = [
     "AsyncResponseContextManager",
     "AsyncStream",
     "AsyncStreamedBinaryAPIResponse",
+    "AsyncVerb",
     "AuthenticationError",
     "BadRequestError",
     "BaseAPIResponse",
@@ -93,17 +108,21 @@ __all__ = [
     "BinaryAPIResponse",
     "Body",
     "BodyTooLargeError",
+    "CallContext",
+    "ClientContext",
     "ConflictError",
     "FinalRequestOptions",
     "Headers",
     "HttpxBinaryResponseContent",
     "InternalServerError",
+    "JSONLDecodeError",
     "JSONLDecoder",
     "MissingStreamClassError",
     "NotFoundError",
     "NotGiven",
     "Omit",
     "PermissionDeniedError",
+    "PostParser",
     "ProgressCallback",
     "Query",
     "RateLimitError",
@@ -118,7 +137,12 @@ __all__ = [
     "StreamedBinaryAPIResponse",
     "SyncAPIClient",
     "SyncAPIResource",
+    "SyncVerb",
+    "TimeoutTypes",
+    "Timing",
     "UnprocessableEntityError",
+    "WebhookFailure",
+    "WebhookVerificationError",
     "async_to_custom_raw_response_wrapper",
     "async_to_custom_streamed_response_wrapper",
     "async_to_raw_response_wrapper",
@@ -129,4 +153,17 @@ __all__ = [
     "to_custom_streamed_response_wrapper",
     "to_raw_response_wrapper",
     "to_streamed_response_wrapper",
+    "unwrap_webhook",
+    "verify_webhook",
 ]
+
+
+def _name_the_package_as_their_module() -> None:
+    for name in __all__:
+        value = globals()[name]
+        named = isinstance(value, type) or hasattr(value, "__code__")
+        if named and getattr(value, "__module__", "").startswith(f"{__name__}._"):
+            value.__module__ = __name__
+
+
+_name_the_package_as_their_module()

@@ -1,16 +1,14 @@
-"""``BaseClient``: the configuration both clients share, and request building.
+"""``BaseClient``: the configuration both clients share, request building and call contexts.
 
-Everything here is free of I/O: it answers the questions ``call_flow`` and the
-response layer ask (which request, which retry policy, which deadline, where a
-redirect goes, which error for a status); ``SyncAPIClient`` and ``AsyncAPIClient``
-in ``_client`` perform the I/O.
+Everything here is free of I/O. When a call starts, the client answers every
+question about it once, in a ``CallContext`` (retry policy, limits, deadlines,
+secrets, the error factory, how to send again); ``call_flow`` and the response
+layer read that and never ask the client anything. ``SyncAPIClient`` and
+``AsyncAPIClient`` in ``_client`` perform the I/O.
 """
 
 from __future__ import annotations
 
-import logging
-import random
-import time
 import uuid
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
@@ -18,29 +16,56 @@ import httpx2
 
 from ._constants import (
     DEFAULT_MAX_BODY_SIZE,
+    DEFAULT_MAX_DECOMPRESSED_SIZE,
     DEFAULT_MAX_EVENT_SIZE,
     DEFAULT_MAX_RETRIES,
     DEFAULT_MAX_RETRY_AFTER,
     DEFAULT_SECRET_HEADERS,
+    DEFAULT_SECRET_QUERY_PARAMS,
     DEFAULT_TIMEOUT,
 )
-from ._exceptions import APIStatusError, redact_headers, status_error_class
+from ._context import BodyLimits, CallContext, ClientContext, Timing
+from ._exceptions import APIStatusError, Secrets, status_error_class
 from ._options import FinalRequestOptions, ReturnMode
-from ._retries import RetryPolicy
+from ._response import is_jsonl_target
 from ._types import NOT_GIVEN, NotGiven, Omit, TimeoutTypes
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
+
+    from ._context import AsyncResend, SyncResend
 
 
 __all__ = ["BaseClient"]
 
-log = logging.getLogger("sdkcore")
-
-ResponseT = TypeVar("ResponseT")
 _HttpClientT = TypeVar("_HttpClientT", httpx2.Client, httpx2.AsyncClient)
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _JOINED_URLS_KEPT = 1024
+_EVENT_STREAM = "text/event-stream"
+
+
+def _base_url(base_url: str | httpx2.URL) -> httpx2.URL:
+    """``base_url`` with a trailing slash; ``ValueError`` unless it is an http(s) URL."""
+    try:
+        url = httpx2.URL(base_url)
+    except httpx2.InvalidURL as exc:
+        raise ValueError(f"base_url {str(base_url)!r} is not a valid URL: {exc}") from None
+    if url.scheme not in ("http", "https") or not url.host:
+        raise ValueError(
+            f"base_url must be an absolute http:// or https:// URL, got {str(base_url)!r}"
+        )
+    return url if url.raw_path.endswith(b"/") else url.copy_with(raw_path=url.raw_path + b"/")
+
+
+def _attempt_timeout(timeout: TimeoutTypes) -> float | None:
+    """The bound on one whole attempt: a number bounds it end to end, headers included.
+
+    An ``httpx2.Timeout`` keeps httpx2's meaning (each connect, read, write and pool
+    wait on its own), so a body that trickles within its read timeout is allowed.
+    """
+    if timeout is None or isinstance(timeout, httpx2.Timeout):
+        return None
+    return float(timeout)
 
 
 class BaseClient(Generic[_HttpClientT]):
@@ -50,6 +75,8 @@ class BaseClient(Generic[_HttpClientT]):
     _idempotency_header: ClassVar[str | None] = "Idempotency-Key"
     #: Headers whose values never appear in a repr, log line or error (case-insensitive).
     _secret_headers: ClassVar[frozenset[str]] = DEFAULT_SECRET_HEADERS
+    #: Query parameters whose values never appear in a URL sdkcore shows (case-insensitive).
+    _secret_query_params: ClassVar[frozenset[str]] = DEFAULT_SECRET_QUERY_PARAMS
     #: The stream class for ``stream=True`` calls that name none.
     _default_stream_cls: ClassVar[type[Any] | None] = None
 
@@ -64,33 +91,96 @@ class BaseClient(Generic[_HttpClientT]):
         max_retry_after: float = DEFAULT_MAX_RETRY_AFTER,
         stream_idle_timeout: float | None = None,
         max_body_size: int | None = DEFAULT_MAX_BODY_SIZE,
+        max_decompressed_size: int | None = DEFAULT_MAX_DECOMPRESSED_SIZE,
         max_event_size: int | None = DEFAULT_MAX_EVENT_SIZE,
         default_headers: Mapping[str, str] | None = None,
         http_client: _HttpClientT | None = None,
         _strict_response_validation: bool = False,
+        _timing: Timing | None = None,
     ) -> None:
-        url = httpx2.URL(base_url)
-        self.base_url: httpx2.URL = (
-            url if url.raw_path.endswith(b"/") else url.copy_with(raw_path=url.raw_path + b"/")
-        )
+        self._base_url = _base_url(base_url)
         # Without a timeout of its own the client takes an injected client's.
         if isinstance(timeout, NotGiven):
             timeout = DEFAULT_TIMEOUT if http_client is None else http_client.timeout
-        self.timeout: TimeoutTypes = timeout
-        self.max_retries = max_retries
-        self.max_retry_after = max_retry_after
-        self.stream_idle_timeout = stream_idle_timeout
-        self._max_body_size = max_body_size
-        self._max_event_size = max_event_size
+        self._timeout: TimeoutTypes = timeout
         self._custom_headers = dict(default_headers or {})
-        self._strict_response_validation = _strict_response_validation
         self._owns_client = http_client is None
-        self._client = self._create_http_client() if http_client is None else http_client
-        self._rng = random.random
+        self._client = self._adopt_http_client(
+            self._create_http_client() if http_client is None else http_client
+        )
         self._joined_urls: dict[str, httpx2.URL] = {}
+        self._context = ClientContext(
+            timing=_timing or Timing(),
+            secrets=Secrets.of(self._secret_headers, self._secret_query_params),
+            limits=BodyLimits(max_body_size, max_decompressed_size, max_event_size),
+            strict=_strict_response_validation,
+            max_retries=max_retries,
+            max_retry_after=max_retry_after,
+            stream_idle_timeout=stream_idle_timeout,
+            default_stream_cls=self._default_stream_cls,
+            make_status_error=self._make_status_error,
+            follow_redirects=self._client.follow_redirects,
+            max_redirects=self._client.max_redirects,
+            resend=self._sync_resend(),
+            aresend=self._async_resend(),
+        )
+        self._bind_verbs()
 
     def _create_http_client(self) -> _HttpClientT:
         raise NotImplementedError
+
+    def _adopt_http_client(self, client: _HttpClientT) -> _HttpClientT:
+        return client
+
+    def _bind_verbs(self) -> None:
+        raise NotImplementedError
+
+    def _sync_resend(self) -> SyncResend | None:
+        return None
+
+    def _async_resend(self) -> AsyncResend | None:
+        return None
+
+    # -- settings ------------------------------------------------------------
+    @property
+    def base_url(self) -> httpx2.URL:
+        """The URL every path is joined to (with a trailing slash)."""
+        return self._base_url
+
+    @property
+    def timeout(self) -> TimeoutTypes:
+        """The client's timeout; a number bounds each whole attempt."""
+        return self._timeout
+
+    @property
+    def max_retries(self) -> int:
+        """How many times a failed call is retried."""
+        return self._context.max_retries
+
+    @property
+    def max_retry_after(self) -> float:
+        """The longest ``Retry-After`` the client waits out; longer raises at once."""
+        return self._context.max_retry_after
+
+    @property
+    def stream_idle_timeout(self) -> float | None:
+        """The longest wait for a stream's next item, or ``None``."""
+        return self._context.stream_idle_timeout
+
+    @property
+    def max_body_size(self) -> int | None:
+        """The most decoded bytes a body read into memory may have, or ``None``."""
+        return self._context.limits.max_body_size
+
+    @property
+    def max_decompressed_size(self) -> int | None:
+        """The most bytes a compressed body read into memory may inflate to, or ``None``."""
+        return self._context.limits.max_decompressed_size
+
+    @property
+    def max_event_size(self) -> int | None:
+        """The largest Server-Sent Event a typed stream buffers, or ``None``."""
+        return self._context.limits.max_event_size
 
     # -- what SDKs customise -------------------------------------------------
     @property
@@ -109,75 +199,82 @@ class BaseClient(Generic[_HttpClientT]):
         """The error for a 4xx/5xx response; SDKs override this to add their own classes."""
         return status_error_class(response.status_code)(err_msg, response=response, body=body)
 
-    # -- ResponseClient protocol ---------------------------------------------
-    @property
-    def strict_response_validation(self) -> bool:
-        """Whether response bodies are validated against their declared types."""
-        return self._strict_response_validation
+    # -- one call --------------------------------------------------------------
+    def _call_context(self, options: FinalRequestOptions) -> CallContext:
+        timeout = self._timeout if isinstance(options.timeout, NotGiven) else options.timeout
+        return self._context.call(options, attempt_timeout=_attempt_timeout(timeout))
 
-    @property
-    def max_event_size(self) -> int | None:
-        """The largest Server-Sent Event (or unterminated line) a typed stream buffers."""
-        return self._max_event_size
+    def _request_builder(
+        self, ctx: CallContext, *, cast_to: object, stream: bool
+    ) -> Callable[[int], httpx2.Request]:
+        """Builds each attempt's request of one call; the idempotency key is the call's."""
+        options = ctx.options
+        headers = _merge_headers(self.default_headers, self._call_headers(options, cast_to, stream))
+        url = self._url_for(options.url)
+        params = dict(options.params) or None
+        body = options.json_body()
+        timeout = self._stream_timeout(ctx) if stream else self._http_timeout(options)
+        method = options.method.upper()
 
-    @property
-    def max_body_size(self) -> int | None:
-        """The most bytes ``read()``/``parse()`` hold in memory (decompressed)."""
-        return self._max_body_size
+        def build(retries_taken: int) -> httpx2.Request:
+            return self._client.build_request(
+                method,
+                url,
+                params=params,  # type: ignore[arg-type]  # httpx2 accepts any primitive values
+                headers=headers,
+                json=body,
+                timeout=timeout,
+            )
 
-    @property
-    def default_stream_cls(self) -> type[Any] | None:
-        """The stream class for ``stream=True`` calls that name none."""
-        return self._default_stream_cls
+        return build
 
-    def make_status_error(
-        self, message: str, *, body: object | None, response: httpx2.Response
-    ) -> APIStatusError:
-        """Build the status error through the SDK's ``_make_status_error``."""
-        return self._make_status_error(message, body=body, response=response)
+    def _call_headers(
+        self, options: FinalRequestOptions, cast_to: object, stream: bool
+    ) -> dict[str, str | Omit]:
+        """The headers only this call adds: its idempotency key, a stream's Accept, its own."""
+        added: dict[str, str | Omit] = {}
+        key = self._idempotency_key(options)
+        if key is not None and self._idempotency_header is not None:
+            added[self._idempotency_header] = key
+        if stream and not is_jsonl_target(cast_to):
+            added["Accept"] = _EVENT_STREAM
+        # The call's own headers win, even over the idempotency key and Accept.
+        return {**added, **options.headers}
 
-    # -- FlowClient protocol -------------------------------------------------
-    def build_request(
-        self,
-        options: FinalRequestOptions,
-        *,
-        retries_taken: int,
-        idempotency_key: str | None,
-        stream: bool = False,
-    ) -> httpx2.Request:
-        """The ``httpx2.Request`` for one attempt of ``options``.
+    def _idempotency_key(self, options: FinalRequestOptions) -> str | None:
+        if options.idempotency_key is not None:
+            return options.idempotency_key
+        if self._idempotency_header is None or options.method.upper() in _SAFE_METHODS:
+            return None
+        return f"sdkcore-{uuid.uuid4()}"
 
-        For an event stream with an idle timeout, no single read waits longer than it.
-        """
-        keyed: dict[str, str] = {}
-        if idempotency_key is not None and self._idempotency_header is not None:
-            keyed[self._idempotency_header] = idempotency_key
-        # The call's own headers win, even over the idempotency key.
-        sent = _merge_headers(self.default_headers, keyed, options.headers)
-        return self._client.build_request(
-            options.method.upper(),
-            self._url_for(options.url),
-            params=dict(options.params) or None,  # type: ignore[arg-type]  # httpx2 accepts any primitive values
-            headers=sent,
-            json=options.json_body(),
-            timeout=self._stream_timeout(options) if stream else self._timeout_for(options),
+    def _http_timeout(self, options: FinalRequestOptions) -> TimeoutTypes:
+        return self._timeout if isinstance(options.timeout, NotGiven) else options.timeout
+
+    def _stream_timeout(self, ctx: CallContext) -> httpx2.Timeout:
+        # For an event stream with an idle timeout, no single read waits longer than it.
+        timeout = httpx2.Timeout(self._http_timeout(ctx.options))
+        idle = ctx.idle_timeout
+        if idle is None or (timeout.read is not None and timeout.read <= idle):
+            return timeout
+        return httpx2.Timeout(
+            connect=timeout.connect, read=idle, write=timeout.write, pool=timeout.pool
         )
 
-    def retry_policy(self, options: FinalRequestOptions) -> RetryPolicy:
-        """The retry policy for one call."""
-        if isinstance(options.max_retries, NotGiven):
-            return self.retry_policy_for()
-        return self.retry_policy_for(options.max_retries)
-
-    def retry_policy_for(self, max_retries: int | None = None) -> RetryPolicy:
-        """The client's retry policy (``max_retries`` overrides the client's)."""
-        return RetryPolicy(
-            max_retries=self.max_retries if max_retries is None else max_retries,
-            max_retry_after=self.max_retry_after,
-            rng=self._rng,
-        )
+    def _url_for(self, url: str) -> httpx2.URL:
+        # Parsing and joining a URL is a sizeable share of a small request's own
+        # work; SDK paths repeat, so the result is kept per path (bounded).
+        joined = self._joined_urls.get(url)
+        if joined is None:
+            parsed = httpx2.URL(url)
+            joined = parsed if parsed.is_absolute_url else self._base_url.join(url.lstrip("/"))
+            if len(self._joined_urls) >= _JOINED_URLS_KEPT:
+                self._joined_urls.clear()
+            self._joined_urls[url] = joined
+        return joined
 
     def _again(self, request: httpx2.Request, headers: Mapping[str, str]) -> httpx2.Request:
+        """``request`` once more, with ``headers`` added (a resume's Range, Last-Event-ID)."""
         return self._client.build_request(
             request.method,
             request.url,
@@ -187,85 +284,18 @@ class BaseClient(Generic[_HttpClientT]):
             extensions=request.extensions,
         )
 
-    def idempotency_key_for(self, options: FinalRequestOptions) -> str | None:
-        """The key that all attempts of one call share, or ``None`` for safe methods."""
-        if options.idempotency_key is not None:
-            return options.idempotency_key
-        if self._idempotency_header is None or options.method.upper() in _SAFE_METHODS:
-            return None
-        return f"sdkcore-{uuid.uuid4()}"
-
-    def deadline_for(self, options: FinalRequestOptions) -> float | None:
-        """A float timeout also bounds each attempt end to end (``time.monotonic``)."""
-        timeout = self._timeout_for(options)
-        return time.monotonic() + timeout if isinstance(timeout, int | float) else None
-
-    def redirect_request(self, response: httpx2.Response) -> httpx2.Request | None:
-        """The next request of a redirect to follow, its secrets kept to their origin.
-
-        Raises ``httpx2.TooManyRedirects`` past the ``http_client``'s ``max_redirects``.
-        """
-        nxt = response.next_request
-        if not self._client.follow_redirects or nxt is None:
-            return None
-        if len(response.history) >= self._client.max_redirects:
-            raise httpx2.TooManyRedirects(
-                f"Exceeded max_redirects={self._client.max_redirects}.", request=nxt
-            )
-        if _origin(nxt.url) != _origin(response.request.url):
-            for name in list(nxt.headers):
-                if self._is_secret(name):
-                    del nxt.headers[name]
-        return nxt
-
-    def _is_secret(self, name: str) -> bool:
-        return name.lower() in self.secret_header_names
-
-    @property
-    def secret_header_names(self) -> frozenset[str]:
-        """``_secret_headers`` in lower case, ``authorization`` always among them."""
-        return frozenset({"authorization", *(name.lower() for name in self._secret_headers)})
-
-    # -- helpers -------------------------------------------------------------
-    def _timeout_for(self, options: FinalRequestOptions) -> TimeoutTypes:
-        return self.timeout if isinstance(options.timeout, NotGiven) else options.timeout
-
-    def _stream_timeout(self, options: FinalRequestOptions) -> httpx2.Timeout:
-        timeout = httpx2.Timeout(self._timeout_for(options))
-        idle = self.idle_timeout_for(options)
-        if idle is None or (timeout.read is not None and timeout.read <= idle):
-            return timeout
-        return httpx2.Timeout(
-            connect=timeout.connect, read=idle, write=timeout.write, pool=timeout.pool
-        )
-
-    def idle_timeout_for(self, options: FinalRequestOptions) -> float | None:
-        """The stream idle timeout of one call: its own, else the client's."""
-        if isinstance(options.stream_idle_timeout, NotGiven):
-            return self.stream_idle_timeout
-        return options.stream_idle_timeout
-
-    def _url_for(self, url: str) -> httpx2.URL:
-        # Parsing and joining a URL is a sizeable share of a small request's own
-        # work; SDK paths repeat, so the result is kept per path (bounded).
-        joined = self._joined_urls.get(url)
-        if joined is None:
-            parsed = httpx2.URL(url)
-            joined = parsed if parsed.is_absolute_url else self.base_url.join(url.lstrip("/"))
-            if len(self._joined_urls) >= _JOINED_URLS_KEPT:
-                self._joined_urls.clear()
-            self._joined_urls[url] = joined
-        return joined
-
-    def _read_body(self, stream: bool, options: FinalRequestOptions) -> bool:
+    @staticmethod
+    def _reads_body(stream: bool, options: FinalRequestOptions) -> bool:
         return not stream and options.return_mode is not ReturnMode.STREAMED
 
     def __repr__(self) -> str:
-        headers = redact_headers(
-            {k: v for k, v in self.default_headers.items() if isinstance(v, str)},
-            self.secret_header_names,
+        secrets = self._context.secrets
+        headers = secrets.redact_headers(
+            {k: v for k, v in self.default_headers.items() if isinstance(v, str)}
         )
-        return f"<{type(self).__name__} base_url={str(self.base_url)!r} headers={headers!r}>"
+        return (
+            f"<{type(self).__name__} base_url={secrets.url(self._base_url)!r} headers={headers!r}>"
+        )
 
 
 def _merge_headers(*layers: Mapping[str, str | Omit]) -> dict[str, str]:
@@ -275,7 +305,3 @@ def _merge_headers(*layers: Mapping[str, str | Omit]) -> dict[str, str]:
         for name, value in layer.items():
             merged[name.lower()] = (name, value)
     return {name: value for name, value in merged.values() if not isinstance(value, Omit)}
-
-
-def _origin(url: httpx2.URL) -> tuple[str, str, int | None]:
-    return (url.scheme, url.host, url.port)

@@ -1,16 +1,20 @@
 """Reading response bodies within limits, and naming transport failures in our terms.
 
 Both the client (inside its retry loop) and the response objects (when a caller
-reads later) read bodies through these functions, so the size limit, the
+reads later) read bodies through these functions, so the size limits, the
 deadline and the error mapping are decided once.
+
+Sizes count decoded bytes (httpx2 inflates compressed bodies in pieces of at most
+1 MiB). An uncompressed body may grow to ``max_body_size``; a compressed one only to
+``max_decompressed_size`` as well, so a small gzip body that inflates a
+thousandfold (a "bomb") is stopped before memory grows past that bound.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import AsyncGenerator
-from contextlib import contextmanager, suppress
-from typing import TYPE_CHECKING
+from contextlib import asynccontextmanager, contextmanager, suppress
+from typing import TYPE_CHECKING, TypeVar
 
 import anyio
 import httpx2
@@ -18,20 +22,28 @@ import httpx2
 from ._exceptions import APIConnectionError, APITimeoutError, BodyTooLargeError
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Generator
+    from collections.abc import AsyncIterator, Callable, Generator
+
+    from ._context import BodyLimits
+
+_T = TypeVar("_T")
 
 __all__ = [
     "TRANSPORT_ERRORS",
     "aclose_body",
     "aread_bounded",
+    "body_limit",
+    "fixed_limit",
     "map_transport_errors",
     "read_bounded",
-    "too_large_error",
     "transport_error",
+    "unwound",
 ]
 
 #: The exceptions of httpx2 that mean "no complete response": retried, then mapped.
 TRANSPORT_ERRORS = (httpx2.TransportError, httpx2.DecodingError)
+
+_DEADLINE_MESSAGE = "The call's deadline passed while reading the body."
 
 
 @contextmanager
@@ -45,42 +57,76 @@ def map_transport_errors(request: httpx2.Request) -> Generator[None]:
 
 
 def transport_error(exc: Exception, request: httpx2.Request) -> APIConnectionError:
-    """``APITimeoutError`` for an httpx2 timeout, else ``APIConnectionError`` naming ``exc``."""
+    """``APITimeoutError`` for an httpx2 timeout, else ``APIConnectionError`` naming ``exc``.
+
+    A refused connection reads the same in sync and async code.
+    """
     if isinstance(exc, httpx2.TimeoutException):
         return APITimeoutError(request)
+    if isinstance(exc, httpx2.ConnectError):
+        return APIConnectionError(
+            message=f"Could not connect to {request.url.host}:{request.url.port or ''} "
+            f"(connection refused or unreachable): {exc}",
+            request=request,
+        )
     message = f"Connection error: {type(exc).__name__}: {exc}"
     return APIConnectionError(message=message, request=request)
 
 
-def too_large_error(limit: int) -> BodyTooLargeError:
-    """The error for a body that grew past ``limit`` bytes."""
-    return BodyTooLargeError(
-        f"Response body exceeds max_body_size={limit} bytes (decompressed). Raise the limit "
-        "with the client's `max_body_size=` (None for no limit), or stream the body with "
-        "`with_streaming_response` instead of reading it whole."
-    )
+class _Limit:
+    """The bound on the decoded size of one body, and the error naming how to raise it."""
+
+    __slots__ = ("bytes", "setting")
+
+    def __init__(self, size: int | None, setting: str) -> None:
+        self.bytes = size
+        self.setting = setting
+
+    def check(self, size: int) -> None:
+        if self.bytes is not None and size > self.bytes:
+            raise BodyTooLargeError(
+                f"Response body exceeds {self.setting}={self.bytes} bytes (decoded). Raise the "
+                f"limit with the client's `{self.setting}=` (None for no limit), or stream the "
+                "body with `with_streaming_response` instead of reading it whole."
+            )
 
 
-_DEADLINE_MESSAGE = "The call's deadline passed while reading the body."
+def body_limit(response: httpx2.Response, limits: BodyLimits) -> _Limit:
+    """The bound for reading ``response`` into memory: tighter when it is compressed."""
+    encoding = response.headers.get("content-encoding", "identity").strip().lower()
+    compressed = limits.max_decompressed_size
+    if encoding in ("", "identity") or compressed is None:
+        return _Limit(limits.max_body_size, "max_body_size")
+    if limits.max_body_size is not None and limits.max_body_size <= compressed:
+        return _Limit(limits.max_body_size, "max_body_size")
+    return _Limit(compressed, "max_decompressed_size")
 
 
-def _check_size(size: int, limit: int | None) -> None:
-    if limit is not None and size > limit:
-        raise too_large_error(limit)
+def fixed_limit(size: int | None) -> _Limit:
+    """A bound of ``size`` decoded bytes whatever the encoding (error bodies)."""
+    return _Limit(size, "max_body_size")
 
 
-def _check_deadline(deadline: float | None, response: httpx2.Response) -> None:
-    if deadline is not None and time.monotonic() > deadline:
-        raise httpx2.ReadTimeout(_DEADLINE_MESSAGE, request=response.request)
+def _keep(response: httpx2.Response, parts: list[bytes]) -> bytes:
+    # Store the body where httpx2 keeps it, so `.content`, `.text` and `.json()`
+    # on the raw response work as after httpx2's own `read()`.
+    response._content = content = b"".join(parts)  # pyright: ignore[reportPrivateUsage]  # see above
+    return content
 
 
 def read_bounded(
-    response: httpx2.Response, *, limit: int | None, deadline: float | None = None
+    response: httpx2.Response,
+    limit: _Limit,
+    *,
+    deadline: float | None = None,
+    clock: Callable[[], float] | None = None,
 ) -> bytes:
-    """Read the whole (decompressed) body, raising ``BodyTooLargeError`` past ``limit``
-    bytes and ``httpx2.ReadTimeout`` past the ``time.monotonic()`` ``deadline``.
+    """Read the whole (decoded) body, raising ``BodyTooLargeError`` past ``limit`` and
+    ``httpx2.ReadTimeout`` once ``clock()`` passes ``deadline``.
 
-    The response is closed when the read fails. httpx2 exceptions propagate as is.
+    The deadline is checked between chunks; sdkcore's own sync transport also ends
+    each socket wait at it. The response is closed when the read fails. httpx2
+    exceptions propagate as is.
     """
     if response.is_stream_consumed:
         return response.read()
@@ -89,19 +135,21 @@ def read_bounded(
     try:
         for chunk in response.iter_bytes():
             size += len(chunk)
-            _check_size(size, limit)
-            _check_deadline(deadline, response)
+            limit.check(size)
+            if deadline is not None and clock is not None and clock() > deadline:
+                raise httpx2.ReadTimeout(_DEADLINE_MESSAGE, request=response.request)
             parts.append(chunk)
     finally:
         response.close()
-    # Store the body where httpx2 keeps it, so `.content`, `.text` and `.json()`
-    # on the raw response work as after httpx2's own `read()`.
-    response._content = content = b"".join(parts)  # pyright: ignore[reportPrivateUsage]  # see above
-    return content
+    return _keep(response, parts)
 
 
 async def aread_bounded(
-    response: httpx2.Response, *, limit: int | None, deadline: float | None = None
+    response: httpx2.Response,
+    limit: _Limit,
+    *,
+    deadline: float | None = None,
+    clock: Callable[[], float] | None = None,
 ) -> bytes:
     """The async twin of ``read_bounded``; here the ``deadline`` is a hard bound.
 
@@ -111,38 +159,35 @@ async def aread_bounded(
         return await response.aread()
     chunks = response.aiter_bytes()
     parts: list[bytes] = []
+    left = None if deadline is None or clock is None else deadline - clock()
     try:
         # Cancelled from inside the socket read, httpx2's generators end cleanly.
-        with anyio.move_on_after(_remaining(deadline)) as scope:
+        with anyio.move_on_after(left) as scope:
             await _acollect(chunks, limit, parts)
     finally:
         with anyio.CancelScope(shield=True):
             await aclose_body(chunks, response)
     if scope.cancelled_caught:
         raise httpx2.ReadTimeout(_DEADLINE_MESSAGE, request=response.request)
-    response._content = content = b"".join(parts)  # pyright: ignore[reportPrivateUsage]  # as in read_bounded
-    return content
+    return _keep(response, parts)
 
 
-def _remaining(deadline: float | None) -> float | None:
-    return None if deadline is None else deadline - time.monotonic()
-
-
-async def _acollect(chunks: AsyncIterator[bytes], limit: int | None, parts: list[bytes]) -> None:
+async def _acollect(chunks: AsyncIterator[bytes], limit: _Limit, parts: list[bytes]) -> None:
     size = 0
     async for chunk in chunks:
         size += len(chunk)
-        _check_size(size, limit)
+        limit.check(size)
         parts.append(chunk)
 
 
 async def aclose_body(chunks: AsyncIterator[object], response: httpx2.Response) -> None:
     """Close ``response``, then make ``chunks`` (its body iterator) finish.
 
-    Left suspended part-way, httpx2's nested body generators would be finalised by
-    the garbage collector, which trio reports as a ResourceWarning
-    (pydantic/httpx2#1036); on a closed connection they end at their next read.
-    Whatever the closed response raises is dropped: the caller's own error must win.
+    The one way sdkcore unwinds an async body left part-way. Left suspended,
+    httpx2's nested body generators would be finalised by the garbage collector,
+    which trio reports as a ResourceWarning (pydantic/httpx2#1036); on a closed
+    connection they end at their next read. Whatever the closed response raises is
+    dropped: the caller's own error must win. Call it shielded from cancellation.
     """
     await response.aclose()
     with suppress(Exception):
@@ -152,3 +197,19 @@ async def aclose_body(chunks: AsyncIterator[object], response: httpx2.Response) 
             pass
     if isinstance(chunks, AsyncGenerator):
         await chunks.aclose()
+
+
+@asynccontextmanager
+async def unwound(
+    response: httpx2.Response, chunks: AsyncIterator[_T]
+) -> AsyncGenerator[AsyncIterator[_T]]:
+    """Hand out ``chunks`` (an async body iterator of ``response``) and unwind it at exit.
+
+    Through ``aclose_body``, shielded, so a consumer that stops early or is cancelled
+    leaves nothing for the garbage collector to finalise.
+    """
+    try:
+        yield chunks
+    finally:
+        with anyio.CancelScope(shield=True):
+            await aclose_body(chunks, response)

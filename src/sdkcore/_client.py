@@ -1,20 +1,25 @@
 """The clients SDKs subclass: ``SyncAPIClient`` and ``AsyncAPIClient``.
 
-``BaseClient`` (in ``_base_client``) holds the configuration and builds requests;
-the retry loop is ``call_flow`` (sans-I/O); these two clients only perform its
-actions, with blocking or async I/O.
+``BaseClient`` (in ``_base_client``) holds the configuration, builds requests and
+the call context; the retry loop is ``call_flow`` (sans-I/O); these two clients
+only perform its actions, with blocking or async I/O.
 """
 
 from __future__ import annotations
 
-import time
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, Self, TypeVar, overload
 
 import anyio
 import httpx2
 
 from ._base_client import BaseClient
-from ._body import aread_bounded, map_transport_errors, read_bounded
+from ._body import (
+    aread_bounded,
+    body_limit,
+    fixed_limit,
+    map_transport_errors,
+    read_bounded,
+)
 from ._constants import DEFAULT_CONNECTION_LIMITS, MAX_ERROR_BODY_SIZE
 from ._exceptions import BodyTooLargeError
 from ._flow import (
@@ -27,24 +32,46 @@ from ._flow import (
     call_flow,
     run_async,
     run_sync,
-    status_error,
 )
-from ._options import FinalRequestOptions, RequestOptions, ReturnMode
-from ._response import APIResponse, AsyncAPIResponse
+from ._options import FinalRequestOptions, ReturnMode
+from ._response import APIResponse, AsyncAPIResponse, BaseAPIResponse
+from ._streaming import AsyncStream, Stream
+from ._transport import bound_by_deadlines, deadline_scope
+from ._verbs import AsyncVerb, SyncVerb
+from ._wrappers import extract_response_type
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
     from types import TracebackType
 
-    from ._streaming import AsyncStream, Stream
+    from ._context import AsyncResend, CallContext, SyncResend
 
 __all__ = ["AsyncAPIClient", "SyncAPIClient"]
 
 ResponseT = TypeVar("ResponseT")
+_StreamT = TypeVar("_StreamT", bound=Stream[Any])
+_AsyncStreamT = TypeVar("_AsyncStreamT", bound=AsyncStream[Any])
+_SENT_LATE = "The call's deadline passed before the response headers arrived."
+_VERBS = ("get", "post", "put", "patch", "delete")
+
+
+def _call_shape(options: FinalRequestOptions, cast_to: Any) -> tuple[Any, type[Any] | None]:
+    """The call's declared type and response class: a custom wrapper's class decides both."""
+    response_cls = options.response_cls
+    if response_cls is None:
+        return cast_to, None
+    return extract_response_type(response_cls), response_cls
+
+
+#: Error bodies are read for their message only: a bounded prefix.
+_ERROR_BODY_LIMIT = fixed_limit(MAX_ERROR_BODY_SIZE)
 
 
 class SyncAPIClient(BaseClient[httpx2.Client]):
     """The client a sync SDK subclasses.
+
+    ``get``, ``post``, ``put``, ``patch`` and ``delete`` send one call each (see
+    ``SyncVerb``); ``request`` sends prepared ``FinalRequestOptions``.
 
     >>> class Acme(SyncAPIClient):
     ...     @property
@@ -52,151 +79,121 @@ class SyncAPIClient(BaseClient[httpx2.Client]):
     ...         return {"Authorization": f"Bearer {self.api_key}"}
     """
 
-    def _create_http_client(self) -> httpx2.Client:
-        return httpx2.Client(timeout=httpx2.Timeout(self.timeout), limits=DEFAULT_CONNECTION_LIMITS)
+    get: SyncVerb
+    post: SyncVerb
+    put: SyncVerb
+    patch: SyncVerb
+    delete: SyncVerb
 
+    def _bind_verbs(self) -> None:
+        for method in _VERBS:
+            setattr(self, method, SyncVerb(method, self.request))
+
+    def _create_http_client(self) -> httpx2.Client:
+        timeout = httpx2.Timeout(self._timeout)
+        return httpx2.Client(timeout=timeout, limits=DEFAULT_CONNECTION_LIMITS)
+
+    def _adopt_http_client(self, client: httpx2.Client) -> httpx2.Client:
+        # Blocking reads cannot be cancelled: the transport itself ends each wait at
+        # the attempt's deadline (inert outside sdkcore's calls, so safe on a shared client).
+        return bound_by_deadlines(client)
+
+    def _sync_resend(self) -> SyncResend:
+        return self._resend
+
+    @overload
     def request(
         self,
         cast_to: type[ResponseT],
         options: FinalRequestOptions,
         *,
+        stream: Literal[False] = False,
+        stream_cls: None = None,
+    ) -> ResponseT: ...
+    @overload
+    def request(
+        self,
+        cast_to: type[object],
+        options: FinalRequestOptions,
+        *,
+        stream: Literal[True],
+        stream_cls: type[_StreamT],
+    ) -> _StreamT: ...
+    @overload
+    def request(
+        self,
+        cast_to: type[ResponseT],
+        options: FinalRequestOptions,
+        *,
+        stream: bool,
+        stream_cls: type[_StreamT] | None = None,
+    ) -> ResponseT | _StreamT: ...
+    def request(
+        self,
+        cast_to: type[Any],
+        options: FinalRequestOptions,
+        *,
         stream: bool = False,
         stream_cls: type[Stream[Any]] | None = None,
-    ) -> ResponseT:
+    ) -> Any:
         """Send ``options`` (with retries) and return the parsed, raw or streamed result.
 
         Raises ``APIStatusError`` subclasses, ``APIConnectionError``, ``APITimeoutError``.
         """
-        flow = call_flow(self, options, read_body=self._read_body(stream, options), stream=stream)
-        response, retries = run_sync(flow, self._perform)
-        response_cls: type[APIResponse[ResponseT]] = options.response_cls or APIResponse
-        api_response = response_cls(
+        target, response_cls = _call_shape(options, cast_to)
+        ctx = self._call_context(options)
+        build = self._request_builder(ctx, cast_to=target, stream=stream)
+        flow = call_flow(ctx, build, read_body=self._reads_body(stream, options))
+        response, retries = run_sync(flow, lambda action: self._perform(ctx, action))
+        api_response = (response_cls or APIResponse)(
             raw=response,
-            cast_to=cast_to,
-            client=self,
+            cast_to=target,
+            context=ctx,
             stream=stream,
             stream_cls=stream_cls,
-            options=options,
             retries_taken=retries,
         )
         if options.return_mode is not ReturnMode.PARSED:
-            return api_response  # type: ignore[return-value]  # the wrappers ask for the response
+            return api_response
         try:
             return api_response.parse()
         except BaseException:
             response.close()
             raise
 
-    def _perform(self, action: Action) -> object:
+    def _perform(self, ctx: CallContext, action: Action) -> object:
+        clock = ctx.timing.clock
         match action:
-            case Send(request):
-                return self._client.send(request, stream=True, follow_redirects=False)
+            case Send(request, deadline):
+                with deadline_scope(deadline, clock):
+                    return self._client.send(request, stream=True, follow_redirects=False)
             case ReadBody(response, deadline):
-                return read_bounded(response, limit=self._max_body_size, deadline=deadline)
-            case ReadErrorBody(response):
-                return self._read_error_body(response)
+                limit = body_limit(response, ctx.limits)
+                with deadline_scope(deadline, clock):
+                    return read_bounded(response, limit, deadline=deadline, clock=clock)
+            case ReadErrorBody(response, deadline):
+                with deadline_scope(deadline, clock):
+                    return self._read_error_body(response)
             case Close(response):
                 response.close()
             case Sleep(seconds):
-                self._sleep(seconds)
+                ctx.timing.sleep(seconds)
         return None
 
     def _read_error_body(self, response: httpx2.Response) -> bytes:
         try:
-            return read_bounded(response, limit=MAX_ERROR_BODY_SIZE)
+            return read_bounded(response, _ERROR_BODY_LIMIT)
         except BodyTooLargeError:
             return b""
 
-    def _sleep(self, seconds: float) -> None:
-        time.sleep(seconds)
-
-    def resend(self, request: httpx2.Request, headers: Mapping[str, str]) -> httpx2.Response:
-        """Send ``request`` once more with ``headers`` added, body unread (no retries).
-
-        Raises the status error of a 4xx/5xx answer, ``APIConnectionError`` or
-        ``APITimeoutError``.
-        """
+    def _resend(self, request: httpx2.Request, headers: Mapping[str, str]) -> httpx2.Response:
         again = self._again(request, headers)
         with map_transport_errors(again):
             response = self._client.send(again, stream=True, follow_redirects=False)
             if response.status_code < 400:
                 return response
             content = self._read_error_body(response)
-        raise status_error(self, response, content)
-
-    def pause(self, seconds: float) -> None:
-        """Wait ``seconds`` before another attempt."""
-        self._sleep(seconds)
-
-    def get(
-        self,
-        path: str,
-        *,
-        cast_to: type[ResponseT],
-        body: object | None = None,
-        options: RequestOptions | None = None,
-        stream: bool = False,
-        stream_cls: type[Stream[Any]] | None = None,
-    ) -> ResponseT:
-        """``GET path``; see ``request``."""
-        final = FinalRequestOptions.build("get", path, body=body, options=options or {})
-        return self.request(cast_to, final, stream=stream, stream_cls=stream_cls)
-
-    def post(
-        self,
-        path: str,
-        *,
-        cast_to: type[ResponseT],
-        body: object | None = None,
-        options: RequestOptions | None = None,
-        stream: bool = False,
-        stream_cls: type[Stream[Any]] | None = None,
-    ) -> ResponseT:
-        """``POST path`` with a JSON ``body``; see ``request``."""
-        final = FinalRequestOptions.build("post", path, body=body, options=options or {})
-        return self.request(cast_to, final, stream=stream, stream_cls=stream_cls)
-
-    def put(
-        self,
-        path: str,
-        *,
-        cast_to: type[ResponseT],
-        body: object | None = None,
-        options: RequestOptions | None = None,
-        stream: bool = False,
-        stream_cls: type[Stream[Any]] | None = None,
-    ) -> ResponseT:
-        """``PUT path`` with a JSON ``body``; see ``request``."""
-        final = FinalRequestOptions.build("put", path, body=body, options=options or {})
-        return self.request(cast_to, final, stream=stream, stream_cls=stream_cls)
-
-    def patch(
-        self,
-        path: str,
-        *,
-        cast_to: type[ResponseT],
-        body: object | None = None,
-        options: RequestOptions | None = None,
-        stream: bool = False,
-        stream_cls: type[Stream[Any]] | None = None,
-    ) -> ResponseT:
-        """``PATCH path`` with a JSON ``body``; see ``request``."""
-        final = FinalRequestOptions.build("patch", path, body=body, options=options or {})
-        return self.request(cast_to, final, stream=stream, stream_cls=stream_cls)
-
-    def delete(
-        self,
-        path: str,
-        *,
-        cast_to: type[ResponseT],
-        body: object | None = None,
-        options: RequestOptions | None = None,
-        stream: bool = False,
-        stream_cls: type[Stream[Any]] | None = None,
-    ) -> ResponseT:
-        """``DELETE path``; see ``request``."""
-        final = FinalRequestOptions.build("delete", path, body=body, options=options or {})
-        return self.request(cast_to, final, stream=stream, stream_cls=stream_cls)
+        raise self._context.status_error(response, content)
 
     def close(self) -> None:
         """Close the connection pool, unless the ``http_client`` was passed in. Idempotent."""
@@ -224,36 +221,78 @@ class AsyncAPIClient(BaseClient[httpx2.AsyncClient]):
     ...         return {"Authorization": f"Bearer {self.api_key}"}
     """
 
+    get: AsyncVerb
+    post: AsyncVerb
+    put: AsyncVerb
+    patch: AsyncVerb
+    delete: AsyncVerb
+
+    def _bind_verbs(self) -> None:
+        for method in _VERBS:
+            setattr(self, method, AsyncVerb(method, self.request))
+
     def _create_http_client(self) -> httpx2.AsyncClient:
-        timeout = httpx2.Timeout(self.timeout)
+        timeout = httpx2.Timeout(self._timeout)
         return httpx2.AsyncClient(timeout=timeout, limits=DEFAULT_CONNECTION_LIMITS)
 
+    def _async_resend(self) -> AsyncResend:
+        return self._resend
+
+    @overload
     async def request(
         self,
         cast_to: type[ResponseT],
         options: FinalRequestOptions,
         *,
+        stream: Literal[False] = False,
+        stream_cls: None = None,
+    ) -> ResponseT: ...
+    @overload
+    async def request(
+        self,
+        cast_to: type[object],
+        options: FinalRequestOptions,
+        *,
+        stream: Literal[True],
+        stream_cls: type[_AsyncStreamT],
+    ) -> _AsyncStreamT: ...
+    @overload
+    async def request(
+        self,
+        cast_to: type[ResponseT],
+        options: FinalRequestOptions,
+        *,
+        stream: bool,
+        stream_cls: type[_AsyncStreamT] | None = None,
+    ) -> ResponseT | _AsyncStreamT: ...
+    async def request(
+        self,
+        cast_to: type[Any],
+        options: FinalRequestOptions,
+        *,
         stream: bool = False,
         stream_cls: type[AsyncStream[Any]] | None = None,
-    ) -> ResponseT:
+    ) -> Any:
         """Send ``options`` (with retries) and return the parsed, raw or streamed result.
 
         Raises ``APIStatusError`` subclasses, ``APIConnectionError``, ``APITimeoutError``.
         """
-        flow = call_flow(self, options, read_body=self._read_body(stream, options), stream=stream)
-        response, retries = await run_async(flow, self._perform)
-        response_cls: type[AsyncAPIResponse[ResponseT]] = options.response_cls or AsyncAPIResponse
-        api_response = response_cls(
+        target, response_cls = _call_shape(options, cast_to)
+        ctx = self._call_context(options)
+        build = self._request_builder(ctx, cast_to=target, stream=stream)
+        flow = call_flow(ctx, build, read_body=self._reads_body(stream, options))
+        response, retries = await run_async(flow, lambda action: self._perform(ctx, action))
+        api_response: BaseAPIResponse[Any] = (response_cls or AsyncAPIResponse)(
             raw=response,
-            cast_to=cast_to,
-            client=self,
+            cast_to=target,
+            context=ctx,
             stream=stream,
             stream_cls=stream_cls,
-            options=options,
             retries_taken=retries,
         )
         if options.return_mode is not ReturnMode.PARSED:
-            return api_response  # type: ignore[return-value]  # the wrappers ask for the response
+            return api_response
+        assert isinstance(api_response, AsyncAPIResponse)
         try:
             return await api_response.parse()
         except BaseException:
@@ -261,112 +300,51 @@ class AsyncAPIClient(BaseClient[httpx2.AsyncClient]):
                 await response.aclose()
             raise
 
-    async def _perform(self, action: Action) -> object:
+    async def _perform(self, ctx: CallContext, action: Action) -> object:
+        clock = ctx.timing.clock
         match action:
-            case Send(request):
-                return await self._client.send(request, stream=True, follow_redirects=False)
+            case Send(request, deadline):
+                return await self._send(request, deadline, clock)
             case ReadBody(response, deadline):
-                return await aread_bounded(response, limit=self._max_body_size, deadline=deadline)
-            case ReadErrorBody(response):
-                return await self._read_error_body(response)
+                limit = body_limit(response, ctx.limits)
+                return await aread_bounded(response, limit, deadline=deadline, clock=clock)
+            case ReadErrorBody(response, deadline):
+                return await self._read_error_body(response, deadline, clock)
             case Close(response):
                 await response.aclose()
             case Sleep(seconds):
-                await self._sleep(seconds)
+                await ctx.timing.async_sleep(seconds)
         return None
 
-    async def _read_error_body(self, response: httpx2.Response) -> bytes:
+    async def _send(
+        self, request: httpx2.Request, deadline: float | None, clock: Callable[[], float]
+    ) -> httpx2.Response:
+        if deadline is None:
+            return await self._client.send(request, stream=True, follow_redirects=False)
+        # A hard bound: cancelled inside the socket read, httpcore2 drops the connection.
+        with anyio.move_on_after(deadline - clock()):
+            return await self._client.send(request, stream=True, follow_redirects=False)
+        raise httpx2.ReadTimeout(_SENT_LATE, request=request)
+
+    async def _read_error_body(
+        self,
+        response: httpx2.Response,
+        deadline: float | None = None,
+        clock: Callable[[], float] | None = None,
+    ) -> bytes:
         try:
-            return await aread_bounded(response, limit=MAX_ERROR_BODY_SIZE)
+            return await aread_bounded(response, _ERROR_BODY_LIMIT, deadline=deadline, clock=clock)
         except BodyTooLargeError:
             return b""
 
-    async def _sleep(self, seconds: float) -> None:
-        await anyio.sleep(seconds)
-
-    async def aresend(self, request: httpx2.Request, headers: Mapping[str, str]) -> httpx2.Response:
-        """Send ``request`` once more with ``headers`` added; see ``SyncAPIClient.resend``."""
+    async def _resend(self, request: httpx2.Request, headers: Mapping[str, str]) -> httpx2.Response:
         again = self._again(request, headers)
         with map_transport_errors(again):
             response = await self._client.send(again, stream=True, follow_redirects=False)
             if response.status_code < 400:
                 return response
             content = await self._read_error_body(response)
-        raise status_error(self, response, content)
-
-    async def apause(self, seconds: float) -> None:
-        """Wait ``seconds`` before another attempt."""
-        await self._sleep(seconds)
-
-    async def get(
-        self,
-        path: str,
-        *,
-        cast_to: type[ResponseT],
-        body: object | None = None,
-        options: RequestOptions | None = None,
-        stream: bool = False,
-        stream_cls: type[AsyncStream[Any]] | None = None,
-    ) -> ResponseT:
-        """``GET path``; see ``request``."""
-        final = FinalRequestOptions.build("get", path, body=body, options=options or {})
-        return await self.request(cast_to, final, stream=stream, stream_cls=stream_cls)
-
-    async def post(
-        self,
-        path: str,
-        *,
-        cast_to: type[ResponseT],
-        body: object | None = None,
-        options: RequestOptions | None = None,
-        stream: bool = False,
-        stream_cls: type[AsyncStream[Any]] | None = None,
-    ) -> ResponseT:
-        """``POST path`` with a JSON ``body``; see ``request``."""
-        final = FinalRequestOptions.build("post", path, body=body, options=options or {})
-        return await self.request(cast_to, final, stream=stream, stream_cls=stream_cls)
-
-    async def put(
-        self,
-        path: str,
-        *,
-        cast_to: type[ResponseT],
-        body: object | None = None,
-        options: RequestOptions | None = None,
-        stream: bool = False,
-        stream_cls: type[AsyncStream[Any]] | None = None,
-    ) -> ResponseT:
-        """``PUT path`` with a JSON ``body``; see ``request``."""
-        final = FinalRequestOptions.build("put", path, body=body, options=options or {})
-        return await self.request(cast_to, final, stream=stream, stream_cls=stream_cls)
-
-    async def patch(
-        self,
-        path: str,
-        *,
-        cast_to: type[ResponseT],
-        body: object | None = None,
-        options: RequestOptions | None = None,
-        stream: bool = False,
-        stream_cls: type[AsyncStream[Any]] | None = None,
-    ) -> ResponseT:
-        """``PATCH path`` with a JSON ``body``; see ``request``."""
-        final = FinalRequestOptions.build("patch", path, body=body, options=options or {})
-        return await self.request(cast_to, final, stream=stream, stream_cls=stream_cls)
-
-    async def delete(
-        self,
-        path: str,
-        *,
-        cast_to: type[ResponseT],
-        body: object | None = None,
-        options: RequestOptions | None = None,
-        stream: bool = False,
-        stream_cls: type[AsyncStream[Any]] | None = None,
-    ) -> ResponseT:
-        """``DELETE path``; see ``request``."""
-        final = FinalRequestOptions.build("delete", path, body=body, options=options or {})
-        return await self.request(cast_to, final, stream=stream, stream_cls=stream_cls)
+        raise self._context.status_error(response, content)
 
     async def close(self) -> None:
         """Close the connection pool, unless the ``http_client`` was passed in. Idempotent."""

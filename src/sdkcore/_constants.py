@@ -37,6 +37,9 @@ DEFAULT_MAX_EVENT_SIZE: Final = 1_048_576
 DEFAULT_MAX_LINE_SIZE: Final = 1_048_576
 #: Largest body that ``parse()`` / ``read()`` hold in memory (decompressed).
 DEFAULT_MAX_BODY_SIZE: Final = 256 * 1_048_576
+#: Largest size a *compressed* body (gzip, deflate) may expand to when read into memory:
+#: a decompression bomb stops here, while uncompressed bodies keep ``DEFAULT_MAX_BODY_SIZE``.
+DEFAULT_MAX_DECOMPRESSED_SIZE: Final = 64 * 1_048_576
 #: Largest error body read to build an ``APIStatusError``.
 MAX_ERROR_BODY_SIZE: Final = 1_048_576
 
@@ -45,10 +48,10 @@ DEFAULT_CHUNK_SIZE: Final = 65_536
 
 #: Headers whose values never appear in a repr, a log line or an error.
 DEFAULT_SECRET_HEADERS: Final = frozenset({"authorization", "api-key", "x-api-key"})
+#: Query parameters whose values never appear in a URL that sdkcore shows.
+DEFAULT_SECRET_QUERY_PARAMS: Final = frozenset(
+    {"api_key", "api-key", "key", "access_token", "token"}
+)
 REDACTED: Final = "<redacted>"
-
-#: Response extension under which the client records (``time.monotonic()``) when
-#: the first attempt of a call was sent; streams measure ``time_to_first_event`` from it.
-STARTED_AT_EXTENSION: Final = "sdkcore.started_at"
 #: Wait before an opt-in SSE reconnect when the server sent no ``retry`` field.
 DEFAULT_RECONNECT_DELAY: Final = 1.0

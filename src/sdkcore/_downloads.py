@@ -3,30 +3,30 @@
 ``DownloadPlan`` (sans-I/O) counts bytes, reports progress, refuses a body shorter
 than its Content-Length and decides how a cut download goes on: resumed with
 ``Range``/``If-Range`` where the server allows it, else restarted from zero,
-within the call's ``max_retries`` (else the client's). The response classes only move chunks.
+within the call's ``max_retries`` (else the client's). The response classes only move
+chunks, in the same steps sync and async; both write chunks as they arrive unless a
+``chunk_size`` is given (re-chunking would copy every byte again).
 """
 
 from __future__ import annotations
 
 import logging
-from contextlib import aclosing
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ._body import map_transport_errors
+from ._body import map_transport_errors, unwound
 from ._constants import DEFAULT_CHUNK_SIZE
 from ._exceptions import APIConnectionError
 from ._files import AsyncAtomicFile, AtomicFile, FileTarget
 from ._response import APIResponse, AsyncAPIResponse
 from ._retries import RetryPolicy, Stop
-from ._types import AsyncResender, ProgressCallback, Resender, ResponseClient
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     import httpx2
 
-    from ._options import FinalRequestOptions
+    from ._types import ProgressCallback
 
 log = logging.getLogger("sdkcore")
 
@@ -192,7 +192,7 @@ class StreamedBinaryAPIResponse(APIResponse[bytes]):
         call's ``max_retries``; after that it raises ``APIConnectionError`` and the
         target keeps its old content (or stays absent).
         """
-        plan = DownloadPlan(self.http_response, progress, _policy(self._client, self._options))
+        plan = DownloadPlan(self.http_response, progress, self._context.policy)
         request = self.http_request  # every attempt repeats the first request
         again: Again | None = None
         with AtomicFile(file) as out:
@@ -202,8 +202,6 @@ class StreamedBinaryAPIResponse(APIResponse[bytes]):
                         self._send_again(request, again, plan, out)
                     response = self.http_response
                     with map_transport_errors(response.request):
-                        # Without a chunk_size, chunks are written as they arrive:
-                        # re-chunking would copy every byte again.
                         for chunk in response.iter_bytes(chunk_size):
                             out.write(chunk)
                             plan.advance(len(chunk))
@@ -215,12 +213,10 @@ class StreamedBinaryAPIResponse(APIResponse[bytes]):
     def _send_again(
         self, request: httpx2.Request, again: Again, plan: DownloadPlan, out: AtomicFile
     ) -> None:
-        client = self._client
-        assert isinstance(client, Resender), "a sync download needs a sync client"
         self.http_response.close()
-        client.pause(again.delay)
+        self._context.timing.sleep(again.delay)
         self.retries_taken += 1
-        self.http_response = client.resend(request, again.headers)
+        self.http_response = self._context.resend(request, again.headers)
         if plan.accept(self.http_response):
             out.truncate()
 
@@ -240,7 +236,7 @@ class AsyncStreamedBinaryAPIResponse(AsyncAPIResponse[bytes]):
         progress: ProgressCallback | None = None,
     ) -> None:
         """Stream the body to ``file`` atomically; see ``StreamedBinaryAPIResponse``."""
-        plan = DownloadPlan(self.http_response, progress, _policy(self._client, self._options))
+        plan = DownloadPlan(self.http_response, progress, self._context.policy)
         request = self.http_request  # every attempt repeats the first request
         again: Again | None = None
         async with AsyncAtomicFile(file) as out:
@@ -249,9 +245,8 @@ class AsyncStreamedBinaryAPIResponse(AsyncAPIResponse[bytes]):
                     if again is not None:
                         await self._send_again(request, again, plan, out)
                     response = self.http_response
-                    size = chunk_size or DEFAULT_CHUNK_SIZE
                     with map_transport_errors(response.request):
-                        async with aclosing(response.aiter_bytes(size)) as chunks:
+                        async with unwound(response, response.aiter_bytes(chunk_size)) as chunks:
                             async for chunk in chunks:
                                 await out.write(chunk)
                                 plan.advance(len(chunk))
@@ -263,17 +258,9 @@ class AsyncStreamedBinaryAPIResponse(AsyncAPIResponse[bytes]):
     async def _send_again(
         self, request: httpx2.Request, again: Again, plan: DownloadPlan, out: AsyncAtomicFile
     ) -> None:
-        client = self._client
-        assert isinstance(client, AsyncResender), "an async download needs an async client"
         await self.http_response.aclose()
-        await client.apause(again.delay)
+        await self._context.timing.async_sleep(again.delay)
         self.retries_taken += 1
-        self.http_response = await client.aresend(request, again.headers)
+        self.http_response = await self._context.aresend(request, again.headers)
         if plan.accept(self.http_response):
             await out.truncate()
-
-
-def _policy(client: ResponseClient, options: FinalRequestOptions) -> RetryPolicy:
-    """The retry budget of a download: the call's ``max_retries``, else the client's."""
-    max_retries = options.max_retries
-    return client.retry_policy_for(max_retries if isinstance(max_retries, int) else None)

@@ -1,8 +1,9 @@
 """What the events of a typed stream mean, and when a broken stream may go on.
 
 Sans-I/O: ``EventInterpreter`` turns bytes into typed items (or an error, or the
-end); ``StreamSession`` keeps the clock and the retry, reconnect and idle-timeout
-budget. ``Stream`` and ``AsyncStream`` only do the I/O these two ask for.
+end); ``StreamCore`` holds the items not yet delivered and keeps the clock and the
+retry, reconnect and idle-timeout budget. ``Stream`` and ``AsyncStream`` only do
+the I/O it asks for, so every decision about a stream lives here, once.
 """
 
 from __future__ import annotations
@@ -10,26 +11,20 @@ from __future__ import annotations
 import datetime
 import json
 import math
-import time
+from collections import deque
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
+from typing import TYPE_CHECKING, Final, Generic, TypeVar
 
+import httpx2
 import pydantic
 
-from ._constants import (
-    DEFAULT_MAX_EVENT_SIZE,
-    DEFAULT_RECONNECT_DELAY,
-    DEFAULT_SECRET_HEADERS,
-    STARTED_AT_EXTENSION,
-)
+from ._constants import DEFAULT_RECONNECT_DELAY
 from ._exceptions import (
     APIConnectionError,
     APIError,
     APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
-    scrub_secrets,
-    status_error_class,
 )
 from ._models import load_json
 from ._retries import Retry, Stop, StopReason
@@ -39,12 +34,9 @@ from ._typing import is_json_object
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    import httpx2
+    from ._context import CallContext
 
-    from ._options import FinalRequestOptions
-    from ._types import ResponseClient
-
-__all__ = ["EventInterpreter", "Recovery", "StreamSession", "error_event_status"]
+__all__ = ["EventInterpreter", "Recovery", "StreamCore", "error_event_status"]
 
 _T = TypeVar("_T")
 
@@ -82,36 +74,23 @@ class EventInterpreter(Generic[_T]):
 
     ``feed`` returns the items before a ``[DONE]`` (then ``done`` is set) or before an
     error event (then ``error`` holds the API's error, to raise after those items).
+    An error event with a status is built by the client's ``_make_status_error``
+    (through the call context), as if the response had that status.
     """
 
-    def __init__(
-        self,
-        cast_to: type[_T],
-        response: httpx2.Response,
-        *,
-        strict: bool,
-        secret_headers: frozenset[str] = DEFAULT_SECRET_HEADERS,
-        max_event_size: int | None = DEFAULT_MAX_EVENT_SIZE,
-    ) -> None:
+    def __init__(self, cast_to: type[_T], response: httpx2.Response, ctx: CallContext) -> None:
         self.done = False
         self.error: APIError | None = None
         self.error_status: int | None = None
-        self.decoder = SSEDecoder(max_event_size=max_event_size)
-        self._max_event_size = max_event_size
+        self.decoder = SSEDecoder(max_event_size=ctx.limits.max_event_size)
         self._cast_to = cast_to
         self._response = response
-        self._strict = strict
-        self._secret_headers = secret_headers
+        self._ctx = ctx
+        self._strict = ctx.strict
 
     def restart(self, response: httpx2.Response, *, resume: bool) -> EventInterpreter[_T]:
         """An interpreter for a new response; ``resume`` keeps the last event id and retry."""
-        fresh = EventInterpreter(
-            self._cast_to,
-            response,
-            strict=self._strict,
-            secret_headers=self._secret_headers,
-            max_event_size=self._max_event_size,
-        )
+        fresh = EventInterpreter(self._cast_to, response, self._ctx)
         if resume:
             fresh.decoder.last_event_id = self.decoder.last_event_id
             fresh.decoder.retry = self.decoder.retry
@@ -169,14 +148,14 @@ class EventInterpreter(Generic[_T]):
         else:
             message = f"An error event arrived in the stream: {error!r}"
         # A server may echo the credential it got; the message never shows it.
-        message = scrub_secrets(message, self._response.request.headers, self._secret_headers)
+        message = self._ctx.secrets.scrub(message, self._response.request)
         if status is None or status < 400:
             return APIError(message, self._response.request, body=error)
-        exc: APIStatusError = status_error_class(status)(
-            message, response=self._response, body=error
+        # The response the event stands for: the stream's, with the event's status.
+        response = httpx2.Response(
+            status, headers=self._response.headers, request=self._response.request
         )
-        exc.status_code = status
-        return exc
+        return self._ctx.shared.make_status_error(message, body=error, response=response)
 
     @property
     def retryable_error(self) -> bool:
@@ -194,63 +173,85 @@ class Recovery:
     resume: bool
 
 
-class StreamSession:
-    """The clock and the budget of one typed stream."""
+class StreamCore(Generic[_T]):
+    """One typed stream's state: undelivered items, its clock and its budget.
+
+    The shells call ``feed`` with each chunk, hand items out with ``pop``, raise
+    ``take_failure()`` once the items before it are delivered, and after a failure
+    ask ``recover`` how to go on (it re-raises when the stream cannot).
+    """
 
     def __init__(
-        self,
-        response: httpx2.Response,
-        client: ResponseClient,
-        options: FinalRequestOptions | None,
-        retries_taken: int,
+        self, cast_to: type[_T], response: httpx2.Response, ctx: CallContext, retries_taken: int
     ) -> None:
+        self.items: deque[_T] = deque()
+        self.events = EventInterpreter(cast_to, response, ctx)
         self.retries_taken = retries_taken
         self.first_item_at: float | None = None
-        max_retries = None if options is None else options.max_retries
-        self._policy = client.retry_policy_for(
-            max_retries if isinstance(max_retries, int) else None
-        )
-        self._reconnects_left = 0 if options is None else options.sse_reconnect
-        self.idle_timeout = None if options is None else client.idle_timeout_for(options)
-        self._started_at = response.extensions.get(STARTED_AT_EXTENSION, time.monotonic())
-        self._last_progress = time.monotonic()
+        self.idle_timeout = ctx.idle_timeout
+        self._ctx = ctx
+        self._clock = ctx.timing.clock
+        self._reconnects_left = ctx.options.sse_reconnect
+        self._last_progress = self._clock()
+        #: The error last taken from the events (an error event or a bad event).
+        self._failed: APIError | None = None
+
+    # -- items ---------------------------------------------------------------------
+    def feed(self, chunk: bytes) -> None:
+        """Decode ``chunk``; its items wait in ``items``."""
+        self.items.extend(self.events.feed(chunk))
+
+    def pop(self) -> _T:
+        """The next item, handed to the caller now."""
+        if self.first_item_at is None:
+            self.first_item_at = self._clock()
+        return self.items.popleft()
 
     @property
+    def done(self) -> bool:
+        """Whether ``[DONE]`` arrived (items before it may still wait)."""
+        return self.events.done
+
+    def take_failure(self) -> APIError | None:
+        """The error of an error event or a bad event, once; ``None`` without one."""
+        error = self.events.error
+        if error is not None:
+            self._failed = error
+            self.events.error = None
+        return error
+
+    # -- the clock -----------------------------------------------------------------
+    @property
     def time_to_first_event(self) -> datetime.timedelta | None:
-        """From sending the first attempt to delivering the first item."""
+        """From the start of the call to delivering the first item."""
         if self.first_item_at is None:
             return None
-        return datetime.timedelta(seconds=self.first_item_at - self._started_at)
-
-    def delivered(self) -> None:
-        """An item is handed to the caller."""
-        if self.first_item_at is None:
-            self.first_item_at = time.monotonic()
+        return datetime.timedelta(seconds=self.first_item_at - self._ctx.started_at)
 
     def waiting(self) -> None:
         """The stream waits on the server again: the idle clock starts over.
 
-        Called when the caller asks for the next item (the time it spent on the
-        last one is not the server's silence) and when a retry or reconnect got
-        its response headers (the wait before it was ours).
+        Called when the caller asks for an item that is not decoded yet (the time it
+        spent on the last one is not the server's silence) and when a retry or
+        reconnect got its response headers (the wait before it was ours).
         """
-        self._last_progress = time.monotonic()
+        self._last_progress = self._clock()
 
-    def idle_remaining(self) -> float | None:
-        """Seconds left before the idle timeout, ``None`` without one."""
+    def read_deadline(self) -> float | None:
+        """When the next read must end (idle timeout), on the call's clock; ``None``: never."""
         if self.idle_timeout is None:
             return None
-        return self.idle_timeout - (time.monotonic() - self._last_progress)
+        return self._last_progress + self.idle_timeout
 
     def idle_deadline(self, now: float) -> float:
-        """When the idle timeout expires on a clock that reads ``now`` (``inf`` without one)."""
-        remaining = self.idle_remaining()
-        return math.inf if remaining is None else now + remaining
+        """The read deadline on a clock that reads ``now`` (``inf`` without one)."""
+        deadline = self.read_deadline()
+        return math.inf if deadline is None else now + (deadline - self._clock())
 
     def check_idle(self, request: httpx2.Request) -> None:
         """Raise ``APITimeoutError`` when no item came within the idle timeout."""
-        remaining = self.idle_remaining()
-        if remaining is not None and remaining <= 0:
+        deadline = self.read_deadline()
+        if deadline is not None and self._clock() >= deadline:
             raise self.idle_error(request)
 
     def idle_error(self, request: httpx2.Request) -> APITimeoutError:
@@ -260,25 +261,32 @@ class StreamSession:
             message=f"No stream event within stream_idle_timeout={self.idle_timeout} s.",
         )
 
-    def recover(self, exc: APIError, events: EventInterpreter[Any]) -> Recovery:
+    # -- recovery ------------------------------------------------------------------
+    def recover(self, exc: APIError) -> Recovery:
         """How to go on after ``exc``; re-raises it when the stream cannot.
 
         Before the first item the request's retry budget decides; a dropped
         connection it does not retry may still reconnect, within ``sse_reconnect``.
         """
         if self.first_item_at is None:
-            decision = self._retry_decision(exc, events)
+            decision = self._retry_decision(exc)
             if isinstance(decision, Retry):
                 self.retries_taken += 1
                 return Recovery(decision.delay, {}, resume=False)
         if self._is_drop(exc) and self._reconnects_left > 0:
             self._reconnects_left -= 1
-            return self._reconnect(events)
+            return self._reconnect()
         raise exc
 
-    def _retry_decision(self, exc: APIError, events: EventInterpreter[Any]) -> Retry | Stop:
-        policy, taken = self._policy, self.retries_taken
-        if exc is events.error:
+    def restart(self, response: httpx2.Response, recovery: Recovery) -> None:
+        """Go on with ``response``, the answer to the recovery's request."""
+        self.items.clear()
+        self.events = self.events.restart(response, resume=recovery.resume)
+        self.waiting()
+
+    def _retry_decision(self, exc: APIError) -> Retry | Stop:
+        policy, taken, events = self._ctx.policy, self.retries_taken, self.events
+        if exc is self._failed:
             if events.retryable_error:
                 return policy.after_error_event(taken)
             return Stop(StopReason.NOT_RETRYABLE)
@@ -293,9 +301,9 @@ class StreamSession:
         idle = isinstance(exc, APITimeoutError) and self.idle_timeout is not None
         return isinstance(exc, APIConnectionError) and not idle
 
-    def _reconnect(self, events: EventInterpreter[Any]) -> Recovery:
-        retry_ms = events.decoder.retry
-        delay = DEFAULT_RECONNECT_DELAY if retry_ms is None else retry_ms / 1000
-        last_id = events.decoder.last_event_id
+    def _reconnect(self) -> Recovery:
+        decoder = self.events.decoder
+        delay = DEFAULT_RECONNECT_DELAY if decoder.retry is None else decoder.retry / 1000
+        last_id = decoder.last_event_id
         headers = {} if last_id is None else {"Last-Event-ID": last_id}
         return Recovery(delay, headers, resume=True)

@@ -13,7 +13,7 @@ import pydantic
 
 from ._body import map_transport_errors
 from ._constants import DEFAULT_MAX_LINE_SIZE
-from ._exceptions import APIResponseValidationError, SSEDecodeError
+from ._exceptions import APIResponseValidationError, JSONLDecodeError
 from ._models import load_json
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ _NO_ITEM: Final = object()
 class JSONLines(Generic[_T]):
     """Bytes of a JSON Lines body in, one ``T`` per line out.
 
-    Raises ``SSEDecodeError`` for a line longer than ``max_line_size`` bytes (before
+    Raises ``JSONLDecodeError`` for a line longer than ``max_line_size`` bytes (before
     buffering past it) and ``APIResponseValidationError`` for a line that is not JSON.
     """
 
@@ -84,7 +84,7 @@ class JSONLines(Generic[_T]):
 
     def _check(self, size: int) -> None:
         if self._max is not None and size > self._max:
-            raise SSEDecodeError(
+            raise JSONLDecodeError(
                 f"A JSON Lines line exceeds max_line_size={self._max} bytes; pass a larger "
                 "max_line_size (or None for no limit) to JSONLDecoder."
             )

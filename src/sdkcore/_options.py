@@ -4,17 +4,26 @@ The response wrappers speak to the client through two sentinel request headers
 (``RAW_RESPONSE_HEADER``, ``OVERRIDE_CAST_TO_HEADER``). They are decoded here,
 once, into ``FinalRequestOptions.return_mode`` and ``.response_cls`` and removed
 from the headers, so they never reach the server and no other module parses them.
+The response class itself never travels as a header value: a custom wrapper puts it
+in ``response_class_slot`` (a context variable) for the duration of the call, and
+the override header only marks the request that takes it.
 """
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any, TypedDict
+from typing import Any, Final, TypedDict
 
-from ._constants import OVERRIDE_CAST_TO_HEADER, RAW_RESPONSE_HEADER
-from ._exceptions import redact_headers
+from ._constants import (
+    DEFAULT_SECRET_QUERY_PARAMS,
+    OVERRIDE_CAST_TO_HEADER,
+    RAW_RESPONSE_HEADER,
+    REDACTED,
+)
+from ._exceptions import redact_headers, redact_url
 from ._types import NOT_GIVEN, Headers, NotGiven, Omit, PostParser, Query, TimeoutTypes
 from ._typing import is_json_object
 
@@ -23,7 +32,7 @@ __all__ = [
     "RequestOptions",
     "ReturnMode",
     "make_request_options",
-    "response_class_token",
+    "response_class_slot",
 ]
 
 
@@ -49,14 +58,12 @@ class RequestOptions(TypedDict, total=False):
     sse_reconnect: int
 
 
-_RESPONSE_CLASSES: dict[str, type[Any]] = {}
-
-
-def response_class_token(response_cls: type[Any]) -> str:
-    """The header value that asks the client to answer with ``response_cls``."""
-    token = f"{response_cls.__module__}.{response_cls.__qualname__}:{id(response_cls)}"
-    _RESPONSE_CLASSES[token] = response_cls
-    return token
+#: The response class a custom wrapper asked for, set for the duration of one wrapped
+#: call; the request carrying ``OVERRIDE_CAST_TO_HEADER`` takes it.
+response_class_slot: Final[ContextVar[type[Any] | None]] = ContextVar(
+    "sdkcore_response_class", default=None
+)
+_MODES: Final = {mode.value: mode for mode in ReturnMode}
 
 
 @dataclass(slots=True, kw_only=True)
@@ -85,10 +92,14 @@ class FinalRequestOptions:
     response_cls: type[Any] | None = field(init=False, default=None)
 
     def __repr__(self) -> str:
-        # Header values may carry credentials: every repr shows them redacted.
+        # Header values and query parameters may carry credentials: shown redacted.
+        params = {
+            name: REDACTED if name.lower() in DEFAULT_SECRET_QUERY_PARAMS else value
+            for name, value in self.params.items()
+        }
         return (
-            f"FinalRequestOptions(method={self.method!r}, url={self.url!r}, "
-            f"params={self.params!r}, headers={redact_headers(_as_text(self.headers))!r}, "
+            f"FinalRequestOptions(method={self.method!r}, url={redact_url(self.url)!r}, "
+            f"params={params!r}, headers={redact_headers(_as_text(self.headers))!r}, "
             f"json_data={self.json_data!r}, return_mode={self.return_mode})"
         )
 
@@ -96,12 +107,12 @@ class FinalRequestOptions:
         headers: dict[str, str | Omit] = {}
         for name, value in self.headers.items():
             lowered = name.lower()
-            if lowered == _RAW_LOWER and isinstance(value, str):
-                self.return_mode = ReturnMode(value)
-            elif lowered == _OVERRIDE_LOWER and isinstance(value, str):
-                self.response_cls = _RESPONSE_CLASSES[value]
+            if lowered == _RAW_LOWER:
+                self.return_mode = _return_mode(value)
+            elif lowered == _OVERRIDE_LOWER:
+                self.response_cls = _taken_response_class(value)
             else:
-                headers[name] = value
+                headers[name] = _header_value(name, value)
         self.headers = headers
 
     @classmethod
@@ -120,6 +131,39 @@ class FinalRequestOptions:
         if is_json_object(self.json_data):
             return {**self.json_data, **self.extra_json}
         raise TypeError("extra_body can only be merged into a JSON object body")
+
+
+def _header_value(name: str, value: object) -> str | Omit:
+    # Checked here, where the mistake can be named: callers outside a type checker
+    # pass anything, and httpx2 would fail deep inside with a less helpful error.
+    if isinstance(value, str | Omit):
+        return value
+    raise TypeError(
+        f"Header {name!r} has a {type(value).__name__} value; header values must be str "
+        "(or Omit() to remove a default header)."
+    )
+
+
+def _return_mode(value: object) -> ReturnMode:
+    mode = _MODES.get(value) if isinstance(value, str) else None
+    if mode is None:
+        raise TypeError(
+            f"{RAW_RESPONSE_HEADER} must be one of {sorted(_MODES)}, got {value!r}; "
+            "the response wrappers (to_raw_response_wrapper, ...) set it for you."
+        )
+    return mode
+
+
+def _taken_response_class(value: object) -> type[Any]:
+    response_cls = response_class_slot.get()
+    if response_cls is None or not isinstance(value, str):
+        raise TypeError(
+            f"{OVERRIDE_CAST_TO_HEADER} is set only by the custom response wrappers "
+            "(to_custom_raw_response_wrapper, ...); pass the response class to one of them."
+        )
+    # Taken by this request only: further requests of the same wrapped call parse as declared.
+    response_class_slot.set(None)
+    return response_cls
 
 
 def _as_text(headers: Headers) -> dict[str, str]:

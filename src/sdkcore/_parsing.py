@@ -21,7 +21,14 @@ from ._exceptions import APIResponseValidationError
 from ._models import BaseModel, is_invalid_json, load_json
 from ._typing import is_typeddict, is_union, strip_annotated
 
-__all__ = ["SUPPORTED_TARGETS", "TargetKind", "is_json_media_type", "parse_body", "target_kind"]
+__all__ = [
+    "SUPPORTED_TARGETS",
+    "TargetKind",
+    "is_json_media_type",
+    "json_or_text",
+    "parse_body",
+    "target_kind",
+]
 
 _T = TypeVar("_T")
 
@@ -138,7 +145,7 @@ def _parse_json(tp: Any, response: httpx2.Response, strict: bool) -> object:
         return load_json(tp, content, strict=strict)
     except pydantic.ValidationError as exc:
         if not is_invalid_json(exc):
-            raise APIResponseValidationError(response, _json_or_text(response)) from exc
+            raise APIResponseValidationError(response, json_or_text(response)) from exc
         if strict or is_json_media_type(response.headers.get("content-type", "")):
             raise APIResponseValidationError(
                 response, response.text, message="The response body is not valid JSON."
@@ -146,7 +153,8 @@ def _parse_json(tp: Any, response: httpx2.Response, strict: bool) -> object:
         return response.text
 
 
-def _json_or_text(response: httpx2.Response) -> object:
+def json_or_text(response: httpx2.Response) -> object:
+    """The (read) body as JSON when it parses, else as text: what an error carries."""
     try:
         return json.loads(response.content)
     except ValueError:

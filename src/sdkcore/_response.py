@@ -2,33 +2,30 @@
 
 What to build from a response (the parse target, the cache, ``post_parser``,
 ``_request_id``) is decided in ``BaseAPIResponse``; the sync and async classes
-only read the body.
+only read the body. A response sees its call only through the ``CallContext``.
 """
 
 from __future__ import annotations
 
-from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar, get_origin, overload
 
-import anyio
 import httpx2
 from typing_extensions import TypeIs
 
-from ._body import aclose_body, aread_bounded, map_transport_errors, read_bounded
+from ._body import aread_bounded, body_limit, map_transport_errors, read_bounded, unwound
 from ._constants import REQUEST_ID_HEADER
-from ._exceptions import MissingStreamClassError, StreamAlreadyConsumed
+from ._context import CallContext
+from ._exceptions import APIResponseValidationError, MissingStreamClassError, StreamAlreadyConsumed
 from ._jsonl import AsyncJSONLDecoder, JSONLDecoder
 from ._models import BaseModel
-from ._parsing import parse_body
+from ._parsing import is_json_media_type, json_or_text, parse_body
 from ._streaming import AsyncStream, Stream
-from ._types import NotGiven, ResponseClient
+from ._types import NotGiven
 from ._typing import extract_type_arg
 
 if TYPE_CHECKING:
     import datetime
-    from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator
-
-    from ._options import FinalRequestOptions
+    from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 
 __all__ = [
     "APIResponse",
@@ -36,6 +33,7 @@ __all__ = [
     "AsyncResponseContextManager",
     "BaseAPIResponse",
     "ResponseContextManager",
+    "is_jsonl_target",
 ]
 
 R = TypeVar("R")
@@ -62,21 +60,24 @@ class BaseAPIResponse(Generic[R]):
         *,
         raw: httpx2.Response,
         cast_to: type[R],
-        client: ResponseClient,
-        stream: bool,
-        stream_cls: type[Stream[Any]] | type[AsyncStream[Any]] | None,
-        options: FinalRequestOptions,
+        context: CallContext | None = None,
+        stream: bool = False,
+        stream_cls: type[Stream[Any]] | type[AsyncStream[Any]] | None = None,
         retries_taken: int = 0,
     ) -> None:
         self.http_response = raw
         self.retries_taken = retries_taken
         self._cast_to = cast_to
-        self._client = client
+        self._context = context if context is not None else CallContext.standalone()
         self._stream = stream
         self._stream_cls = stream_cls
-        self._options = options
         self._parsed: dict[object, object] = {}
         self._iterated = False
+
+    @property
+    def request_id(self) -> str | None:
+        """The ``x-request-id`` header, or ``None``."""
+        return self.headers.get(REQUEST_ID_HEADER)
 
     @property
     def headers(self) -> httpx2.Headers:
@@ -136,7 +137,7 @@ class BaseAPIResponse(Generic[R]):
         """
         if to is not None:
             return to
-        if isinstance(self._options.post_parser, NotGiven):
+        if isinstance(self._context.options.post_parser, NotGiven):
             return self._cast_to
         return (_POST_PARSED, self._cast_to)
 
@@ -152,9 +153,32 @@ class BaseAPIResponse(Generic[R]):
         except TypeError:
             return
 
+    def _needs_body(self, target: object) -> bool:
+        """Whether building ``target`` needs the whole body read first."""
+        if is_jsonl_target(target):
+            return False
+        # A JSON answer to a stream call is read, to be reported with its body.
+        return not self._stream or self._is_json()
+
+    def _is_json(self) -> bool:
+        return is_json_media_type(self.headers.get("content-type", ""))
+
+    def _build(self, to: Any, key: object) -> Any:
+        """The parse result for ``to`` (the body is read when ``_needs_body`` said so)."""
+        target = to if to is not None else self._cast_to
+        if is_jsonl_target(target):
+            value = self._jsonl_object(target)
+        elif self._stream:
+            value = self._stream_object(to)
+        else:
+            parsed = parse_body(target, self.http_response, strict=self._context.strict)
+            value = self._finish(to, parsed)
+        self._remember(key, value)
+        return value
+
     def _stream_object(self, to: Any) -> Any:
         """Build the stream for a ``stream=True`` call (``to`` overrides the class)."""
-        cls = to if to is not None else self._stream_cls or self._client.default_stream_cls
+        cls = to if to is not None else self._stream_cls or self._context.shared.default_stream_cls
         if cls is None:
             raise MissingStreamClassError()
         origin = get_origin(cls) or cls
@@ -163,6 +187,13 @@ class BaseAPIResponse(Generic[R]):
                 f"A streamed response parses to a Stream or AsyncStream subclass with "
                 f"a chunk type (e.g. Stream[Chunk]); got {cls!r}."
             )
+        if self._is_json():
+            raise APIResponseValidationError(
+                self.http_response,
+                json_or_text(self.http_response),
+                message="A stream call was answered with JSON instead of an event stream "
+                "(text/event-stream); the body is attached.",
+            )
         if to is not None:
             chunk_type = extract_type_arg(to, (Stream, AsyncStream), what="Stream")
         else:
@@ -170,8 +201,7 @@ class BaseAPIResponse(Generic[R]):
         return origin(
             cast_to=chunk_type,
             response=self.http_response,
-            client=self._client,
-            options=self._options,
+            context=self._context,
             retries_taken=self.retries_taken,
         )
 
@@ -179,14 +209,13 @@ class BaseAPIResponse(Generic[R]):
         """Build the JSON Lines decoder a ``JSONLDecoder[T]`` target asks for."""
         line_type = extract_type_arg(target, (JSONLDecoder, AsyncJSONLDecoder), what="JSONLDecoder")
         return get_origin(target)(
-            line_type=line_type,
-            response=self.http_response,
-            strict=self._client.strict_response_validation,
+            line_type=line_type, response=self.http_response, strict=self._context.strict
         )
 
     def _finish(self, to: Any, value: object) -> object:
-        if to is None and not isinstance(self._options.post_parser, NotGiven):
-            value = self._options.post_parser(value)
+        post_parser = self._context.options.post_parser
+        if to is None and not isinstance(post_parser, NotGiven):
+            value = post_parser(value)
         if isinstance(value, BaseModel):
             value._request_id = self.headers.get(REQUEST_ID_HEADER)  # pyright: ignore[reportPrivateUsage]  # ours to set
         return value
@@ -198,7 +227,8 @@ class BaseAPIResponse(Generic[R]):
             raise StreamAlreadyConsumed(_CONSUMED_MESSAGE)
 
 
-def _is_jsonl_target(target: object) -> bool:
+def is_jsonl_target(target: object) -> bool:
+    """Whether ``target`` is ``JSONLDecoder[T]`` / ``AsyncJSONLDecoder[T]``."""
     origin = get_origin(target)
     return isinstance(origin, type) and issubclass(origin, (JSONLDecoder, AsyncJSONLDecoder))
 
@@ -212,22 +242,6 @@ def _chunk_type_or(stream_cls: Any, default: Any) -> Any:
         return extract_type_arg(stream_cls, (Stream, AsyncStream), what="Stream")
     except TypeError:
         return default
-
-
-@asynccontextmanager
-async def _closed_at_exit(
-    parts: AsyncIterator[_T], response: httpx2.Response
-) -> AsyncGenerator[AsyncIterator[_T]]:
-    """Finish httpx2's async body iterators when a consumer stops early (shielded).
-
-    Left to the garbage collector they would be finalised outside their task, which
-    trio reports as a ``ResourceWarning``.
-    """
-    try:
-        yield parts
-    finally:
-        with anyio.CancelScope(shield=True):
-            await aclose_body(parts, response)
 
 
 def _has_content(response: httpx2.Response) -> bool:
@@ -246,11 +260,6 @@ class APIResponse(BaseAPIResponse[R]):
     >>> thing = response.parse()
     """
 
-    @property
-    def request_id(self) -> str | None:
-        """The ``x-request-id`` header, or ``None``."""
-        return self.headers.get(REQUEST_ID_HEADER)
-
     @overload
     def parse(self, *, to: type[_T]) -> _T: ...
     @overload
@@ -264,21 +273,14 @@ class APIResponse(BaseAPIResponse[R]):
 
         >>> response.parse(to=dict[str, object])
         """
-        target = to if to is not None else self._cast_to
         key = self._cache_key(to)
         cached = self._cached(key)
         if cached is not _MISSING:
             return cached  # type: ignore[return-value]  # cached under the same target
-        if _is_jsonl_target(target):
-            value = self._jsonl_object(target)
-        elif self._stream:
-            value = self._stream_object(to)
-        else:
+        if self._needs_body(to if to is not None else self._cast_to):
             self.read()
-            strict = self._client.strict_response_validation
-            value = self._finish(to, parse_body(target, self.http_response, strict=strict))
-        self._remember(key, value)
-        return value  # type: ignore[no-any-return]  # built for this very target
+        built: R | _T = self._build(to, key)  # built for this very target
+        return built
 
     def read(self) -> bytes:
         """The whole body, read once (within the client's ``max_body_size``).
@@ -286,8 +288,9 @@ class APIResponse(BaseAPIResponse[R]):
         Raises ``StreamAlreadyConsumed`` after the body was iterated.
         """
         self._check_not_consumed()
+        response = self.http_response
         with map_transport_errors(self.http_request):
-            return read_bounded(self.http_response, limit=self._client.max_body_size)
+            return read_bounded(response, body_limit(response, self._context.limits))
 
     def text(self) -> str:
         """The body decoded as text."""
@@ -329,38 +332,27 @@ class AsyncAPIResponse(BaseAPIResponse[R]):
     >>> thing = await response.parse()
     """
 
-    @property
-    def request_id(self) -> str | None:
-        """The ``x-request-id`` header, or ``None``."""
-        return self.headers.get(REQUEST_ID_HEADER)
-
     @overload
     async def parse(self, *, to: type[_T]) -> _T: ...
     @overload
     async def parse(self) -> R: ...
     async def parse(self, *, to: type[_T] | None = None) -> R | _T:
         """The body as ``to`` or as the declared type; see ``APIResponse.parse``."""
-        target = to if to is not None else self._cast_to
         key = self._cache_key(to)
         cached = self._cached(key)
         if cached is not _MISSING:
             return cached  # type: ignore[return-value]  # cached under the same target
-        if _is_jsonl_target(target):
-            value = self._jsonl_object(target)
-        elif self._stream:
-            value = self._stream_object(to)
-        else:
+        if self._needs_body(to if to is not None else self._cast_to):
             await self.read()
-            strict = self._client.strict_response_validation
-            value = self._finish(to, parse_body(target, self.http_response, strict=strict))
-        self._remember(key, value)
-        return value  # type: ignore[no-any-return]  # built for this very target
+        built: R | _T = self._build(to, key)  # built for this very target
+        return built
 
     async def read(self) -> bytes:
         """The whole body, read once; see ``APIResponse.read``."""
         self._check_not_consumed()
+        response = self.http_response
         with map_transport_errors(self.http_request):
-            return await aread_bounded(self.http_response, limit=self._client.max_body_size)
+            return await aread_bounded(response, body_limit(response, self._context.limits))
 
     async def text(self) -> str:
         """The body decoded as text."""
@@ -380,8 +372,8 @@ class AsyncAPIResponse(BaseAPIResponse[R]):
         """Iterate the decoded body; transport failures raise ``APIConnectionError``."""
         self._iterated = True
         with map_transport_errors(self.http_request):
-            async with _closed_at_exit(
-                self.http_response.aiter_bytes(chunk_size), self.http_response
+            async with unwound(
+                self.http_response, self.http_response.aiter_bytes(chunk_size)
             ) as parts:
                 async for chunk in parts:
                     yield chunk
@@ -390,8 +382,8 @@ class AsyncAPIResponse(BaseAPIResponse[R]):
         """Iterate the body as text."""
         self._iterated = True
         with map_transport_errors(self.http_request):
-            async with _closed_at_exit(
-                self.http_response.aiter_text(chunk_size), self.http_response
+            async with unwound(
+                self.http_response, self.http_response.aiter_text(chunk_size)
             ) as parts:
                 async for chunk in parts:
                     yield chunk
@@ -400,9 +392,7 @@ class AsyncAPIResponse(BaseAPIResponse[R]):
         """Iterate the body line by line, without the line endings."""
         self._iterated = True
         with map_transport_errors(self.http_request):
-            async with _closed_at_exit(
-                self.http_response.aiter_lines(), self.http_response
-            ) as parts:
+            async with unwound(self.http_response, self.http_response.aiter_lines()) as parts:
                 async for line in parts:
                     yield line
 

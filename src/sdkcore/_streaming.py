@@ -1,41 +1,48 @@
 """Typed Server-Sent Event streams: ``Stream[T]`` and ``AsyncStream[T]``.
 
-Both only move bytes: ``EventInterpreter`` says what the events mean and
-``StreamSession`` whether a broken stream may go on (retry before the first
-item, opt-in reconnect) and when it has been idle too long.
+Both only move bytes: ``StreamCore`` (in ``_events``) decodes them, holds the items
+not yet delivered and decides whether a broken stream may go on (retry before the
+first item, opt-in reconnect) and when it has been idle too long.
 """
 
 from __future__ import annotations
 
 import math
-from contextlib import aclosing, contextmanager
+from collections.abc import Generator
+from contextlib import contextmanager
 from types import AsyncGeneratorType
-from typing import TYPE_CHECKING, Generic, Self, TypeVar
+from typing import TYPE_CHECKING, Final, Generic, Self, TypeVar
 
 import anyio
 
 from ._body import aclose_body, map_transport_errors
 from ._constants import REQUEST_ID_HEADER
-from ._events import EventInterpreter, Recovery, StreamSession
+from ._context import CallContext
+from ._events import Recovery, StreamCore
 from ._exceptions import APIError
-from ._types import AsyncResender, Resender, ResponseClient
+from ._transport import deadline_scope
 
 if TYPE_CHECKING:
     import datetime
-    from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator
+    from collections.abc import AsyncGenerator, AsyncIterator, Iterator
     from types import TracebackType
 
     import httpx2
-
-    from ._options import FinalRequestOptions
 
 __all__ = ["AsyncStream", "Stream"]
 
 _T = TypeVar("_T")
 
 
+class _End(Exception):  # noqa: N818  # not an error: the end of the stream
+    """The stream ended: the body is over, ``[DONE]`` came, or it was closed."""
+
+
+_NEVER: Final = object()
+
+
 class _StreamBase(Generic[_T]):
-    """What ``Stream`` and ``AsyncStream`` share: the response, its events and its session."""
+    """What ``Stream`` and ``AsyncStream`` share: the response and the stream's core."""
 
     response: httpx2.Response
 
@@ -44,21 +51,15 @@ class _StreamBase(Generic[_T]):
         *,
         cast_to: type[_T],
         response: httpx2.Response,
-        client: ResponseClient,
-        options: FinalRequestOptions | None = None,
+        context: CallContext | None = None,
         retries_taken: int = 0,
     ) -> None:
+        ctx = context if context is not None else CallContext.standalone()
         self.response = response
         self._cast_to = cast_to
-        self._client = client
-        self._events = EventInterpreter(
-            cast_to,
-            response,
-            strict=client.strict_response_validation,
-            secret_headers=client.secret_header_names,
-            max_event_size=client.max_event_size,
-        )
-        self._session = StreamSession(response, client, options, retries_taken)
+        self._context = ctx
+        self._core = StreamCore(cast_to, response, ctx, retries_taken)
+        self._recovery: Recovery | None = None
         self._closed = False
 
     @property
@@ -69,17 +70,34 @@ class _StreamBase(Generic[_T]):
     @property
     def retries_taken(self) -> int:
         """Retries made for this call, those of the stream before its first item included."""
-        return self._session.retries_taken
+        return self._core.retries_taken
 
     @property
     def time_to_first_event(self) -> datetime.timedelta | None:
         """From sending the first attempt's request to delivering the first item."""
-        return self._session.time_to_first_event
+        return self._core.time_to_first_event
 
-    def _restart(self, response: httpx2.Response, recovery: Recovery) -> None:
+    def _next_step(self) -> None:
+        """Raise what comes before more bytes: an error event's error, or the end."""
+        failure = self._core.take_failure()
+        if failure is not None:
+            raise failure
+        if self._core.done or self._closed:
+            raise _End
+
+    def _restart(self, response: httpx2.Response) -> None:
+        assert self._recovery is not None
         self.response = response
-        self._events = self._events.restart(response, resume=recovery.resume)
-        self._session.waiting()
+        self._core.restart(response, self._recovery)
+        self._recovery = None
+
+    def _recover_or_end(self, exc: APIError) -> None:
+        """After ``exc`` (the response closed): plan the recovery, or end and re-raise."""
+        try:
+            self._recovery = self._core.recover(exc)
+        except APIError:
+            self._closed = True
+            raise
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} type={self._cast_to!r} status={self.response.status_code}>"
@@ -88,58 +106,96 @@ class _StreamBase(Generic[_T]):
 class Stream(_StreamBase[_T]):
     """An iterator of ``T``, one per Server-Sent Event, over an open response.
 
-    The response closes when the stream ends, on ``close()``, on leaving ``with``
-    and when the caller breaks out of the loop; iterating a closed stream yields
-    nothing (so does one already iterated). Raises the API's error for an error
+    ``next(stream)`` gives the next item and ``for item in stream`` goes on from
+    there; at the end it raises ``StopIteration`` and the response is closed. The
+    response also closes on an error, on ``close()``, on leaving ``with`` and when a
+    ``for`` loop over the stream is left early. Raises the API's error for an error
     event, ``APIConnectionError`` / ``APITimeoutError`` for transport failures.
 
     >>> with client.get("/events", cast_to=Chunk, stream=True, stream_cls=Stream[Chunk]) as s:
+    ...     first = next(s)
     ...     for chunk in s:
     ...         print(chunk)
     """
 
+    _chunks: Iterator[bytes] | None = None
+
+    def __next__(self) -> _T:
+        items = self._core.items
+        if items:
+            return self._core.pop()
+        return self._advance()
+
     def __iter__(self) -> Iterator[_T]:
-        recovery: Recovery | None = None
+        # A loop left early closes the stream: this generator is finalised at once.
+        ended = False
         try:
-            while not self._closed:
-                try:
-                    if recovery is not None:
-                        self._resume(recovery)
-                    yield from self._pump()
-                    return
-                except APIError as exc:
-                    self.response.close()
-                    recovery = self._session.recover(exc, self._events)  # or re-raises
+            yield from iter(self.__next__, _NEVER)
+            ended = True
         finally:
-            self._closed = True
-            self.response.close()
+            if not ended:
+                self.close()
 
-    def _pump(self) -> Iterator[_T]:
-        events, session = self._events, self._session
-        with map_transport_errors(self.response.request):
-            for chunk in self.response.iter_bytes():
-                items = events.feed(chunk)
-                for item in items:
-                    session.delivered()
-                    yield item
-                    session.waiting()
-                if events.error is not None:
-                    raise events.error
-                if events.done or self._closed:
-                    return
-                if not items:
-                    session.check_idle(self.response.request)
+    def _advance(self) -> _T:
+        self._core.waiting()
+        while True:
+            try:
+                if self._recovery is not None:
+                    self._resume()
+                return self._read_until_item()
+            except _End:
+                self.close()
+                raise StopIteration from None
+            except APIError as exc:
+                self._close_response()
+                self._recover_or_end(exc)
 
-    def _resume(self, recovery: Recovery) -> None:
-        client = self._client
-        assert isinstance(client, Resender), "a sync stream needs a sync client"
-        client.pause(recovery.delay)
-        self._restart(client.resend(self.response.request, recovery.headers), recovery)
+    def _read_until_item(self) -> _T:
+        core = self._core
+        while True:
+            self._next_step()
+            chunk = self._read_chunk()
+            if chunk is None:
+                raise _End
+            core.feed(chunk)
+            if core.items:
+                return core.pop()
+            core.check_idle(self.response.request)
+
+    def _read_chunk(self) -> bytes | None:
+        if self._chunks is None:
+            self._chunks = self.response.iter_bytes()
+        deadline = self._core.read_deadline()
+        request = self.response.request
+        try:
+            with (
+                map_transport_errors(request),
+                deadline_scope(deadline, self._context.timing.clock),
+            ):
+                return next(self._chunks, None)
+        except APIError:
+            # A read that ended at the idle deadline is the idle timeout, not a drop.
+            if deadline is not None and self._context.timing.clock() >= deadline:
+                raise self._core.idle_error(request) from None
+            raise
+
+    def _resume(self) -> None:
+        assert self._recovery is not None
+        recovery = self._recovery
+        self._context.timing.sleep(recovery.delay)
+        self._restart(self._context.resend(self.response.request, recovery.headers))
+
+    def _close_response(self) -> None:
+        if self._chunks is not None:
+            chunks, self._chunks = self._chunks, None
+            if isinstance(chunks, Generator):
+                chunks.close()
+        self.response.close()
 
     def close(self) -> None:
         """Close the response and release its connection. Safe to call twice."""
         self._closed = True
-        self.response.close()
+        self._close_response()
 
     def __enter__(self) -> Self:
         return self
@@ -156,12 +212,13 @@ class Stream(_StreamBase[_T]):
 class AsyncStream(_StreamBase[_T]):
     """The async twin of ``Stream``: ``async for`` over ``T``, one per event.
 
-    ``aclose()`` may be called from another task while one iterates: the
-    iterating task's loop then ends without an error. A cancelled consumer still
-    closes the response. A loop left early inside ``async with`` is closed when
-    the block ends; a plain ``break`` outside it is closed when the event loop
-    finalises the loop's async generator, at once, but trio then warns
-    (``ResourceWarning``): on trio, use ``async with``.
+    ``await anext(stream)`` gives the next item and ``async for`` goes on from
+    there (``StopAsyncIteration`` at the end). ``aclose()`` may be called from
+    another task while one iterates: the iterating task's loop then ends without an
+    error. A cancelled consumer still closes the response. A loop left early inside
+    ``async with`` is closed when the block ends; a plain ``break`` outside it is
+    closed when the event loop finalises the loop's async generator, at once, but
+    trio then warns (``ResourceWarning``): on trio, use ``async with``.
 
     >>> async with await client.get("/events", cast_to=Chunk, stream=True,
     ...                             stream_cls=AsyncStream[Chunk]) as s:
@@ -169,76 +226,87 @@ class AsyncStream(_StreamBase[_T]):
     ...         print(chunk)
     """
 
+    _chunks: AsyncIterator[bytes] | None = None
     #: A wait of the iterating task that ``close()`` from another task interrupts.
     _waiting: anyio.CancelScope | None = None
     #: The loops started inside ``async with``, closed when it ends.
     _held: list[AsyncGenerator[_T, None]] | None = None
 
+    async def __anext__(self) -> _T:
+        items = self._core.items
+        if items:
+            return self._core.pop()
+        return await self._advance()
+
     def __aiter__(self) -> AsyncGenerator[_T, None]:
-        items = self._iterate()
+        loop = self._loop()
         if self._held is not None:
             # Referenced until the block ends, so a loop left early is closed there
             # and not garbage-collected unfinished (which trio warns about).
-            self._held.append(items)
-        return items
+            self._held.append(loop)
+        return loop
 
-    async def _iterate(self) -> AsyncGenerator[_T, None]:
-        recovery: Recovery | None = None
+    async def _loop(self) -> AsyncGenerator[_T, None]:
+        ended = False
         try:
-            while not self._closed:
+            while True:
                 try:
-                    if recovery is not None:
-                        await self._resume(recovery)
-                    async with aclosing(self._pump()) as items:
-                        async for item in items:
-                            yield item
+                    item = await self.__anext__()
+                except StopAsyncIteration:
+                    ended = True
                     return
-                except APIError as exc:
-                    await self.response.aclose()
-                    if self._closed:  # the read failed because another task closed us
-                        return
-                    recovery = self._session.recover(exc, self._events)  # or re-raises
+                yield item
         finally:
-            self._closed = True
-            # Shielded so that a cancelled consumer still returns the connection.
-            with anyio.CancelScope(shield=True):
-                await self.response.aclose()
+            if not ended:
+                await self.close()
 
-    async def _pump(self) -> AsyncGenerator[_T, None]:
-        events, session, response = self._events, self._session, self.response
-        chunks = response.aiter_bytes()
-        try:
-            with map_transport_errors(response.request):
-                while (chunk := await self._next_chunk(chunks)) is not None:
-                    items = events.feed(chunk)
-                    for item in items:
-                        session.delivered()
-                        yield item
-                        session.waiting()
-                    if events.error is not None:
-                        raise events.error
-                    if events.done:
-                        return
-        finally:
-            with anyio.CancelScope(shield=True):
-                await aclose_body(chunks, response)
+    async def _advance(self) -> _T:
+        self._core.waiting()
+        while True:
+            try:
+                if self._recovery is not None:
+                    await self._resume()
+                return await self._read_until_item()
+            except _End:
+                await self.close()
+                raise StopAsyncIteration from None
+            except APIError as exc:
+                await self._close_response()
+                if self._closed:  # the read failed because another task closed us
+                    raise StopAsyncIteration from None
+                self._recover_or_end(exc)
 
-    async def _next_chunk(self, chunks: AsyncIterator[bytes]) -> bytes | None:
-        """The next chunk; ``None`` at the end or once closed. Raises on idling too long."""
+    async def _read_until_item(self) -> _T:
+        core = self._core
+        while True:
+            self._next_step()
+            chunk = await self._read_chunk()
+            if chunk is None:
+                raise _End
+            core.feed(chunk)
+            if core.items:
+                return core.pop()
+
+    async def _read_chunk(self) -> bytes | None:
+        if self._chunks is None:
+            self._chunks = self.response.aiter_bytes()
+        with (
+            map_transport_errors(self.response.request),
+            self._interruptible(self._core.idle_deadline(anyio.current_time())),
+        ):
+            return await anext(self._chunks, None)
         if self._closed:
-            return None
-        with self._interruptible(self._session.idle_deadline(anyio.current_time())):
-            return await anext(chunks, None)
-        if self._closed:
-            return None
-        raise self._session.idle_error(self.response.request)
+            raise _End
+        raise self._core.idle_error(self.response.request)
 
-    async def _resume(self, recovery: Recovery) -> None:
-        client = self._client
-        assert isinstance(client, AsyncResender), "an async stream needs an async client"
+    async def _resume(self) -> None:
+        assert self._recovery is not None
+        recovery = self._recovery
         with self._interruptible():
-            await client.apause(recovery.delay)
-            self._restart(await client.aresend(self.response.request, recovery.headers), recovery)
+            await self._context.timing.async_sleep(recovery.delay)
+            self._restart(await self._context.aresend(self.response.request, recovery.headers))
+        if self._closed:
+            raise _End
 
     @contextmanager
     def _interruptible(self, deadline: float = math.inf) -> Generator[None]:
@@ -250,16 +318,29 @@ class AsyncStream(_StreamBase[_T]):
             finally:
                 self._waiting = None
 
+    async def _close_response(self) -> None:
+        # Shielded so that a cancelled consumer still returns the connection.
+        with anyio.CancelScope(shield=True):
+            chunks, self._chunks = self._chunks, None
+            if chunks is None:
+                await self.response.aclose()
+            else:
+                await aclose_body(chunks, self.response)
+
     async def close(self) -> None:
         """Close the response and release its connection. Safe to call twice, and
         from another task while one iterates (its loop then ends)."""
         self._closed = True
         if self._waiting is not None:
             self._waiting.cancel()
-        for items in self._held or ():
-            if not _running(items):  # a loop running in another task ends by itself
-                await items.aclose()
-        await self.response.aclose()
+            # The iterating task unwinds its own reads; ours would run into it.
+            with anyio.CancelScope(shield=True):
+                await self.response.aclose()
+            return
+        for loop in self._held or ():
+            if not _running(loop):  # a loop running in another task ends by itself
+                await loop.aclose()
+        await self._close_response()
 
     async def aclose(self) -> None:
         """The same as ``close()``."""
@@ -278,6 +359,6 @@ class AsyncStream(_StreamBase[_T]):
         await self.close()
 
 
-def _running(items: AsyncGenerator[object, None]) -> bool:
-    """Whether another task is inside ``items`` now (then ``aclose()`` would fail)."""
-    return isinstance(items, AsyncGeneratorType) and items.ag_running
+def _running(loop: AsyncGenerator[object, None]) -> bool:
+    """Whether another task is inside ``loop`` now (then ``aclose()`` would fail)."""
+    return isinstance(loop, AsyncGeneratorType) and loop.ag_running

@@ -68,6 +68,7 @@ from ._model import Handler, Reply, ReplyFields, Request, SSEEvent
 from ._pieces import Close, Data, End, Head, Pause, Piece, Raw
 from ._routing import Route
 from ._server import LoopbackServer
+from ._timing import RecordedWaits
 
 if TYPE_CHECKING:
     from .pytest_plugin import loopback_server as loopback_server
@@ -102,6 +103,7 @@ __all__ = [
     "Piece",
     "PortInUseError",
     "Raw",
+    "RecordedWaits",
     "Reply",
     "ReplyFields",
     "Request",
