@@ -39,9 +39,18 @@ from ._exceptions import UnprocessableEntityError as UnprocessableEntityError
 from ._jsonl import AsyncJSONLDecoder as AsyncJSONLDecoder
 from ._jsonl import JSONLDecoder as JSONLDecoder
 from ._models import BaseModel as BaseModel
+from ._multipart import BodyNotReplayableError as BodyNotReplayableError
+from ._multipart import FileContent as FileContent
+from ._multipart import FileTypes as FileTypes
+from ._multipart import MultipartForm as MultipartForm
+from ._multipart import RequestFiles as RequestFiles
+from ._multipart import UploadFileChangedError as UploadFileChangedError
+from ._multipart import encode_multipart as encode_multipart
 from ._options import FinalRequestOptions as FinalRequestOptions
 from ._options import RequestOptions as RequestOptions
 from ._options import make_request_options as make_request_options
+from ._qs import Querystring as Querystring
+from ._qs import path_template as path_template
 from ._resource import AsyncAPIResource as AsyncAPIResource
 from ._resource import SyncAPIResource as SyncAPIResource
 from ._response import APIResponse as APIResponse
@@ -53,6 +62,9 @@ from ._sse import ServerSentEvent as ServerSentEvent
 from ._sse import SSEDecoder as SSEDecoder
 from ._streaming import AsyncStream as AsyncStream
 from ._streaming import Stream as Stream
+from ._transform import PropertyInfo as PropertyInfo
+from ._transform import async_transform as async_transform
+from ._transform import transform as transform
 from ._types import NOT_GIVEN as NOT_GIVEN
 from ._types import Body as Body
 from ._types import Headers as Headers
@@ -107,10 +119,13 @@ __all__ = [
     "BaseModel",
     "BinaryAPIResponse",
     "Body",
+    "BodyNotReplayableError",
     "BodyTooLargeError",
     "CallContext",
     "ClientContext",
     "ConflictError",
+    "FileContent",
+    "FileTypes",
     "FinalRequestOptions",
     "Headers",
     "HttpxBinaryResponseContent",
@@ -118,14 +133,18 @@ __all__ = [
     "JSONLDecodeError",
     "JSONLDecoder",
     "MissingStreamClassError",
+    "MultipartForm",
     "NotFoundError",
     "NotGiven",
     "Omit",
     "PermissionDeniedError",
     "PostParser",
     "ProgressCallback",
+    "PropertyInfo",
     "Query",
+    "Querystring",
     "RateLimitError",
+    "RequestFiles",
     "RequestOptions",
     "ResponseContextManager",
     "SSEDecodeError",
@@ -141,18 +160,23 @@ __all__ = [
     "TimeoutTypes",
     "Timing",
     "UnprocessableEntityError",
+    "UploadFileChangedError",
     "WebhookFailure",
     "WebhookVerificationError",
     "async_to_custom_raw_response_wrapper",
     "async_to_custom_streamed_response_wrapper",
     "async_to_raw_response_wrapper",
     "async_to_streamed_response_wrapper",
+    "async_transform",
+    "encode_multipart",
     "extract_response_type",
     "make_request_options",
+    "path_template",
     "to_custom_raw_response_wrapper",
     "to_custom_streamed_response_wrapper",
     "to_raw_response_wrapper",
     "to_streamed_response_wrapper",
+    "transform",
     "unwrap_webhook",
     "verify_webhook",
 ]

@@ -33,7 +33,7 @@ from ._types import NOT_GIVEN, NotGiven, Omit, TimeoutTypes
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
-    from ._context import AsyncResend, SyncResend
+    from ._context import AsyncCall, AsyncResend, SyncCall, SyncResend
 
 
 __all__ = ["BaseClient"]
@@ -123,6 +123,8 @@ class BaseClient(Generic[_HttpClientT]):
             max_redirects=self._client.max_redirects,
             resend=self._sync_resend(),
             aresend=self._async_resend(),
+            call=self._sync_call(),
+            acall=self._async_call(),
         )
         self._bind_verbs()
 
@@ -139,6 +141,12 @@ class BaseClient(Generic[_HttpClientT]):
         return None
 
     def _async_resend(self) -> AsyncResend | None:
+        return None
+
+    def _sync_call(self) -> SyncCall | None:
+        return None
+
+    def _async_call(self) -> AsyncCall | None:
         return None
 
     # -- settings ------------------------------------------------------------
@@ -202,7 +210,7 @@ class BaseClient(Generic[_HttpClientT]):
     # -- one call --------------------------------------------------------------
     def _call_context(self, options: FinalRequestOptions) -> CallContext:
         timeout = self._timeout if isinstance(options.timeout, NotGiven) else options.timeout
-        return self._context.call(options, attempt_timeout=_attempt_timeout(timeout))
+        return self._context.start(options, attempt_timeout=_attempt_timeout(timeout))
 
     def _request_builder(
         self, ctx: CallContext, *, cast_to: object, stream: bool

@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
     from types import TracebackType
 
-    from ._context import AsyncResend, CallContext, SyncResend
+    from ._context import AsyncCall, AsyncResend, CallContext, SyncCall, SyncResend
 
 __all__ = ["AsyncAPIClient", "SyncAPIClient"]
 
@@ -100,6 +100,9 @@ class SyncAPIClient(BaseClient[httpx2.Client]):
 
     def _sync_resend(self) -> SyncResend:
         return self._resend
+
+    def _sync_call(self) -> SyncCall:
+        return self.request
 
     @overload
     def request(
@@ -237,6 +240,9 @@ class AsyncAPIClient(BaseClient[httpx2.AsyncClient]):
 
     def _async_resend(self) -> AsyncResend:
         return self._resend
+
+    def _async_call(self) -> AsyncCall:
+        return self.request
 
     @overload
     async def request(

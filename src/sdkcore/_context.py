@@ -46,6 +46,10 @@ if TYPE_CHECKING:
     AsyncResend: TypeAlias = Callable[
         [httpx2.Request, Mapping[str, str]], Awaitable[httpx2.Response]
     ]
+    #: Make a whole call (with retries) of ``options``, parsed to ``cast_to``: what a page
+    #: uses to fetch the next one. ``client.request`` of the client that made the call.
+    SyncCall: TypeAlias = Callable[[Any, FinalRequestOptions], Any]
+    AsyncCall: TypeAlias = Callable[[Any, FinalRequestOptions], Awaitable[Any]]
 
 __all__ = [
     "BodyLimits",
@@ -131,10 +135,12 @@ class ClientContext:
     stream_idle_timeout: float | None = None
     default_stream_cls: type[Any] | None = None
     make_status_error: StatusErrorFactory = _default_status_error
-    #: Send a request once more with headers added, body unread, no retries; raises the
-    #: call's status error for a 4xx/5xx answer. Set by sync clients (``aresend``: async).
-    resend: Callable[[httpx2.Request, Mapping[str, str]], httpx2.Response] | None = None
-    aresend: Callable[[httpx2.Request, Mapping[str, str]], Awaitable[httpx2.Response]] | None = None
+    #: How to send a request again: set by sync clients (``aresend``: by async ones).
+    resend: SyncResend | None = None
+    aresend: AsyncResend | None = None
+    #: How to make another call of the same client (a page's next page): sync or async.
+    call: SyncCall | None = None
+    acall: AsyncCall | None = None
     follow_redirects: bool = False
     max_redirects: int = 20
 
@@ -149,7 +155,7 @@ class ClientContext:
         )
         return self.make_status_error(message, body=body, response=response)
 
-    def call(self, options: FinalRequestOptions, *, attempt_timeout: float | None) -> CallContext:
+    def start(self, options: FinalRequestOptions, *, attempt_timeout: float | None) -> CallContext:
         """The context of one call of ``options``, its clock started now."""
         max_retries = options.max_retries
         idle = options.stream_idle_timeout
@@ -187,7 +193,7 @@ class CallContext:
     def standalone(cls, options: FinalRequestOptions | None = None) -> CallContext:
         """A context with every default, for a response built around any httpx2 response."""
         final = options or FinalRequestOptions(method="get", url="/")
-        return ClientContext().call(final, attempt_timeout=None)
+        return ClientContext().start(final, attempt_timeout=None)
 
     @property
     def timing(self) -> Timing:

@@ -15,7 +15,7 @@ import enum
 from collections.abc import Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any, Final, TypedDict
+from typing import TYPE_CHECKING, Any, Final, TypedDict
 
 from ._constants import (
     DEFAULT_SECRET_QUERY_PARAMS,
@@ -24,8 +24,20 @@ from ._constants import (
     REDACTED,
 )
 from ._exceptions import redact_headers, redact_url
-from ._types import NOT_GIVEN, Headers, NotGiven, Omit, PostParser, Query, TimeoutTypes
+from ._types import (
+    NOT_GIVEN,
+    Headers,
+    NotGiven,
+    Omit,
+    PostParser,
+    ProgressCallback,
+    Query,
+    TimeoutTypes,
+)
 from ._typing import is_json_object
+
+if TYPE_CHECKING:
+    from ._multipart import RequestFiles
 
 __all__ = [
     "FinalRequestOptions",
@@ -56,6 +68,9 @@ class RequestOptions(TypedDict, total=False):
     post_parser: PostParser
     stream_idle_timeout: float | None
     sse_reconnect: int
+    upload_progress: ProgressCallback
+    continuation_token: str
+    path_template: str
 
 
 #: The response class a custom wrapper asked for, set for the duration of one wrapped
@@ -88,6 +103,10 @@ class FinalRequestOptions:
     post_parser: PostParser | NotGiven = NOT_GIVEN
     stream_idle_timeout: float | NotGiven | None = NOT_GIVEN
     sse_reconnect: int = 0
+    files: RequestFiles | None = None
+    upload_progress: ProgressCallback | None = None
+    continuation_token: str | None = None
+    path_template: str | None = None
     return_mode: ReturnMode = field(init=False, default=ReturnMode.PARSED)
     response_cls: type[Any] | None = field(init=False, default=None)
 
@@ -117,10 +136,16 @@ class FinalRequestOptions:
 
     @classmethod
     def build(
-        cls, method: str, url: str, *, body: object | None = None, options: RequestOptions
+        cls,
+        method: str,
+        url: str,
+        *,
+        body: object | None = None,
+        files: RequestFiles | None = None,
+        options: RequestOptions,
     ) -> FinalRequestOptions:
-        """Options for ``method url`` with ``body`` and the SDK method's ``options``."""
-        return cls(method=method, url=url, json_data=body, **options)
+        """Options for ``method url`` with ``body``, ``files`` and the SDK method's ``options``."""
+        return cls(method=method, url=url, json_data=body, files=files, **options)
 
     def json_body(self) -> object | None:
         """The JSON body to send: ``json_data`` merged with ``extra_json``."""
@@ -185,8 +210,15 @@ def make_request_options(
     idempotency_key: str | None = None,
     stream_idle_timeout: float | NotGiven | None = NOT_GIVEN,
     sse_reconnect: int | NotGiven = NOT_GIVEN,
+    upload_progress: ProgressCallback | None = None,
+    continuation_token: str | None = None,
+    path_template: str | None = None,
 ) -> RequestOptions:
     """Build the ``options`` an SDK method passes on; an argument left out changes nothing.
+
+    ``upload_progress(bytes_sent, total)`` follows a multipart upload;
+    ``continuation_token`` starts a listing where a page's token says;
+    ``path_template`` (``"/things/{thing_id}"``) names the call in traces.
 
     >>> def get(self, id: str, *, extra_headers: Headers | None = None) -> Thing:
     ...     options = make_request_options(extra_headers=extra_headers)
@@ -199,16 +231,34 @@ def make_request_options(
         options["params"] = extra_query
     if extra_body is not None:
         options["extra_json"] = extra_body
+    if idempotency_key is not None:
+        options["idempotency_key"] = idempotency_key
+    if upload_progress is not None:
+        options["upload_progress"] = upload_progress
+    if continuation_token is not None:
+        options["continuation_token"] = continuation_token
+    if path_template is not None:
+        options["path_template"] = path_template
+    _add_given(options, timeout, post_parser, max_retries, stream_idle_timeout, sse_reconnect)
+    return options
+
+
+def _add_given(
+    options: RequestOptions,
+    timeout: TimeoutTypes | NotGiven,
+    post_parser: PostParser | NotGiven,
+    max_retries: int | NotGiven,
+    stream_idle_timeout: float | NotGiven | None,
+    sse_reconnect: int | NotGiven,
+) -> None:
+    """The options where ``None`` means something: set unless left out (``NOT_GIVEN``)."""
     if not isinstance(timeout, NotGiven):
         options["timeout"] = timeout
     if not isinstance(post_parser, NotGiven):
         options["post_parser"] = post_parser
     if not isinstance(max_retries, NotGiven):
         options["max_retries"] = max_retries
-    if idempotency_key is not None:
-        options["idempotency_key"] = idempotency_key
     if not isinstance(stream_idle_timeout, NotGiven):
         options["stream_idle_timeout"] = stream_idle_timeout
     if not isinstance(sse_reconnect, NotGiven):
         options["sse_reconnect"] = sse_reconnect
-    return options
