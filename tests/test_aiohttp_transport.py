@@ -33,6 +33,7 @@ from sdkcore.testing import (
     CutAfter,
     CutMidHeaders,
     DropAfterEvents,
+    Endless,
     FailTimes,
     Fault,
     GzipBomb,
@@ -306,6 +307,19 @@ async def test_a_half_read_body_closes_its_connection_instead_of_pooling_it(
         await fetch(http, server.url_for("/big"))
     first, second, third = (request.connection for request in server.requests)
     assert first != second == third  # a whole body lets its connection serve the next
+
+
+async def test_closing_a_half_read_body_has_hung_up_when_aclose_returns(
+    server: LoopbackServer,
+) -> None:
+    body = Endless(b"x" * 65_536, limit=100_000)
+    server.route("GET", "/endless", body=body)
+    async with AiohttpClient() as http:
+        async with http.stream("GET", server.url_for("/endless")) as response:
+            async for _ in response.aiter_raw():
+                break
+        # The loop is blocked on purpose: the hang-up must not wait for its next turn.
+        assert body.closed.wait(5)
 
 
 @pytest.mark.parametrize(

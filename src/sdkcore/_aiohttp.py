@@ -13,9 +13,7 @@ hold), headers of its own, silent resends. Each request's ``timeout`` applies:
 chunk of a request body, ``pool`` to the wait for a connection. aiohttp's errors
 become those httpx2's own transport raises for the same fault, request attached:
 
-    ========================================  ===================================
-    aiohttp                                   httpx2
-    ========================================  ===================================
+    ========================================  =============================================
     ConnectionTimeoutError                    ConnectTimeout
     SocketTimeoutError, ServerTimeoutError    ReadTimeout
     (a body chunk not written in time)        WriteTimeout
@@ -28,7 +26,7 @@ become those httpx2's own transport raises for the same fault, request attached:
     ClientConnectionResetError                WriteError
     ClientOSError, ClientConnectionError      ReadError
     any other ClientError                     TransportError
-    ========================================  ===================================
+    ========================================  =============================================
 """
 
 from __future__ import annotations
@@ -63,6 +61,8 @@ _NO_AUTO_HEADERS: Final = ("Accept", "Accept-Encoding", "User-Agent", "Content-T
 _MAX_HEADER_LINE: Final = 16_384
 #: A body held in memory is written in pieces this large when writes are timed.
 _WRITE_CHUNK: Final = 65_536
+#: Longest wait in ``aclose()`` for a connection to finish closing, in seconds.
+_CLOSE_WAIT: Final = 1.0
 #: Keyword arguments of ``httpx2.AsyncClient`` that would send requests some other way.
 _OTHER_TRANSPORTS: Final = frozenset({"transport", "mounts", "proxy", "http1", "http2"})
 
@@ -97,7 +97,6 @@ class AiohttpTransport(httpx2.AsyncBaseTransport):
         self._slots = None if slots is None else asyncio.Semaphore(slots)
         self._session: aiohttp.ClientSession | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._closed = False
 
     @property
     def connector(self) -> aiohttp.BaseConnector | None:
@@ -126,7 +125,6 @@ class AiohttpTransport(httpx2.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         """Close every connection; the transport sends nothing more. Idempotent."""
-        self._closed = True
         if self._session is not None:
             await self._session.close()
 
@@ -136,8 +134,6 @@ class AiohttpTransport(httpx2.AsyncBaseTransport):
         except RuntimeError:
             message = "AiohttpTransport runs on asyncio only: aiohttp needs an asyncio loop."
             raise RuntimeError(message) from None
-        if self._closed:
-            raise RuntimeError("Cannot send a request: the AiohttpTransport is closed.")
         if self._session is None:
             self._session, self._loop = _open_session(self._limits, self._ssl), loop
         elif loop is not self._loop:
@@ -146,17 +142,16 @@ class AiohttpTransport(httpx2.AsyncBaseTransport):
         return self._session
 
     async def _acquire(self, seconds: float | None, request: httpx2.Request) -> None:
-        if self._slots is None:
-            return
-        if not self._slots.locked():  # a free slot is taken at once, without a timer
-            await self._slots.acquire()
-            return
-        try:
-            async with asyncio.timeout(seconds):
-                await self._slots.acquire()
-        except TimeoutError as exc:
-            message = "Timed out waiting for a connection from the pool."
-            raise httpx2.PoolTimeout(message, request=request) from exc
+        slots = self._slots
+        if slots is not None and slots.locked():
+            try:
+                async with asyncio.timeout(seconds):
+                    await slots.acquire()
+            except TimeoutError as exc:
+                message = "Timed out waiting for a connection from the pool."
+                raise httpx2.PoolTimeout(message, request=request) from exc
+        elif slots is not None:  # a free slot is taken at once, without a timer
+            await slots.acquire()
 
     def _release(self) -> None:
         if self._slots is not None:
@@ -333,14 +328,20 @@ class _AiohttpResponseStream(httpx2.AsyncByteStream):
         release, self._release = self._release, None
         if release is None:
             return
-        if self._lost is not None:
-            self._lost.remove_done_callback(self._connection_lost)
+        lost = self._lost
+        if lost is not None:
+            lost.remove_done_callback(self._connection_lost)
         content = self._response.content
         if content.is_eof() and content.exception() is None:
             self._response.release()
+            lost = None  # pooled, still open
         else:
             self._response.close()
         release()
+        if lost is not None and not lost.done():
+            # aiohttp closes the socket on the loop's next turn; httpx2's transport
+            # has closed it when `aclose()` returns, and callers may count on that.
+            await asyncio.wait([lost], timeout=_CLOSE_WAIT)
 
     def _connection_lost(self, lost: object = None) -> None:
         import aiohttp
@@ -357,24 +358,28 @@ def _seen(lost: asyncio.Future[None]) -> None:
         lost.exception()  # a body reports the loss: asyncio need not log it as unseen
 
 
+_Row = tuple[type["aiohttp.ClientError"], type[httpx2.TransportError], str | None]
+
+
 @functools.cache
-def _errors() -> tuple[tuple[type[aiohttp.ClientError], type[httpx2.TransportError]], ...]:
-    """aiohttp's errors and httpx2's, the more specific first (the module docs' table)."""
+def _errors() -> tuple[_Row, ...]:
+    """aiohttp's errors, httpx2's, and a fixed message where aiohttp's names the URL
+    (query included); the more specific first, as in the module docs' table."""
     import aiohttp
 
     return (
-        (aiohttp.ConnectionTimeoutError, httpx2.ConnectTimeout),
-        (aiohttp.ServerTimeoutError, httpx2.ReadTimeout),
-        (aiohttp.ClientConnectorError, httpx2.ConnectError),
-        (aiohttp.ServerDisconnectedError, httpx2.RemoteProtocolError),
-        (aiohttp.ClientResponseError, httpx2.RemoteProtocolError),
-        (aiohttp.ClientPayloadError, httpx2.RemoteProtocolError),
-        (aiohttp.NonHttpUrlClientError, httpx2.UnsupportedProtocol),
-        (aiohttp.InvalidURL, httpx2.UnsupportedProtocol),
-        (aiohttp.ClientConnectionResetError, httpx2.WriteError),
-        (aiohttp.ClientOSError, httpx2.ReadError),
-        (aiohttp.ClientConnectionError, httpx2.ReadError),
-        (aiohttp.ClientError, httpx2.TransportError),
+        (aiohttp.ConnectionTimeoutError, httpx2.ConnectTimeout, "Timed out connecting."),
+        (aiohttp.ServerTimeoutError, httpx2.ReadTimeout, None),
+        (aiohttp.ClientConnectorError, httpx2.ConnectError, None),
+        (aiohttp.ServerDisconnectedError, httpx2.RemoteProtocolError, "Server disconnected."),
+        (aiohttp.ClientResponseError, httpx2.RemoteProtocolError, None),
+        (aiohttp.ClientPayloadError, httpx2.RemoteProtocolError, None),
+        (aiohttp.NonHttpUrlClientError, httpx2.UnsupportedProtocol, "Not an http(s) URL."),
+        (aiohttp.InvalidURL, httpx2.UnsupportedProtocol, "Not an http(s) URL with a host."),
+        (aiohttp.ClientConnectionResetError, httpx2.WriteError, None),
+        (aiohttp.ClientOSError, httpx2.ReadError, None),
+        (aiohttp.ClientConnectionError, httpx2.ReadError, None),
+        (aiohttp.ClientError, httpx2.TransportError, None),
     )
 
 
@@ -385,30 +390,25 @@ def _httpx2_error(
     by a reset (``ReadError``, as httpx2 raises) from one cut by a clean close."""
     import aiohttp
 
-    error = next(target for source, target in _errors() if isinstance(exc, source))
+    error, fixed = next(
+        (target, text) for source, target, text in _errors() if isinstance(exc, source)
+    )
     reset = protocol is not None and isinstance(protocol.exception(), aiohttp.ClientOSError)
     if reset and isinstance(exc, aiohttp.ClientPayloadError):
         error = httpx2.ReadError
-    return error(_message(exc), request=request)
+    return error(fixed or _message(exc), request=request)
 
 
 def _message(exc: aiohttp.ClientError) -> str:
-    """What went wrong, never the URL (aiohttp's messages name it, query included)."""
     import aiohttp
 
     match exc:
         case aiohttp.ClientConnectorError():
             return f"Cannot connect to {exc.host}:{exc.port}: {exc.os_error}"
-        case aiohttp.ClientResponseError():
+        case aiohttp.ClientResponseError():  # its own text names the URL
             return f"Malformed response: {exc.message}"
-        case aiohttp.ServerDisconnectedError():
-            return "Server disconnected without sending a complete response."
-        case aiohttp.ConnectionTimeoutError():
-            return "Timed out connecting to the server."
-        case aiohttp.InvalidURL() | aiohttp.NonHttpUrlClientError():
-            return "The request URL is not an http:// or https:// URL with a host."
         case aiohttp.ClientOSError() if exc.errno is not None:
-            return os.strerror(exc.errno)
+            return os.strerror(exc.errno)  # its own text may name the URL
         case _:
             return str(exc) or type(exc).__name__
 
