@@ -293,3 +293,95 @@ def test_path_parameters_are_one_escaped_segment(
     with basic.Basic(api_key="k", base_url=server.url_for("/v1")) as client:
         assert client.pets.retrieve("a/..?b").id == "p1"
     assert server.requests[-1].path == "/v1/pets/a%2F..%3Fb"
+
+
+def test_a_body_with_renamed_keys_goes_out_under_its_wire_names(
+    server: LoopbackServer, sdk: Callable[[str], ModuleType]
+) -> None:
+    reserved = sdk("reserved.yaml")
+    answer = {"class": "c", "from": "f", "json": "j", "camelCase": "x", "camel_case": "y"}
+    server.route("POST", "/request/in%201", json=answer)
+    with reserved.Reserved(base_url=server.url) as client:
+        item = client.request_.update(
+            "in 1",
+            class_="c",
+            from_="f",
+            json="j",
+            camel_case="x",
+            camel_case_="y",
+            datetime_=datetime.datetime(2024, 5, 6, 7, 8, 9, tzinfo=datetime.UTC),
+            timeout_=1.5,
+            self_="me",
+            extra_headers_="h",
+        )
+    assert (item.class_, item.from_, item.json_, item.camel_case, item.camel_case_) == (
+        "c",
+        "f",
+        "j",
+        "x",
+        "y",
+    )
+    sent = server.requests[-1]
+    assert sent.json() == {
+        "class": "c",
+        "from": "f",
+        "json": "j",
+        "camelCase": "x",
+        "camel_case": "y",
+        "datetime": "2024-05-06T07:08:09+00:00",
+    }
+    assert sent.query == {"timeout": "1.5", "self": "me"}
+    assert sent.headers["extra_headers"] == "h"
+
+
+async def test_a_body_with_renamed_keys_goes_out_under_its_wire_names_async(
+    server: LoopbackServer, sdk: Callable[[str], ModuleType]
+) -> None:
+    reserved = sdk("reserved.yaml")
+    server.route("POST", "/request/x", json={"class": "c", "from": "f"})
+    async with reserved.AsyncReserved(base_url=server.url) as client:
+        item = await client.request_.update("x", class_="c", from_="f", model_config="m")
+    assert item.model_config_ is None
+    assert server.requests[-1].json() == {"class": "c", "from": "f", "model_config": "m"}
+
+
+def test_a_multipart_body_sends_file_parts_and_form_fields(
+    server: LoopbackServer, sdk: Callable[[str], ModuleType], tmp_path: Path
+) -> None:
+    uploads = sdk("multipart.yaml")
+    server.route("POST", "/uploads", json={"id": "u1", "bytes": 5})
+    extra = tmp_path / "notes.txt"
+    extra.write_bytes(b"notes")
+    with uploads.Multipart(base_url=server.url) as client:
+        upload = client.uploads.create(
+            file=("data.jsonl", b"{}\n{}\n", "application/jsonl"),
+            purpose="batch",
+            extras=[extra, ("more.bin", b"\x00\x01")],
+            meta={"owner": "me"},
+        )
+    assert (type(upload).__name__, upload.id) == ("Upload", "u1")
+    form = server.requests[-1].form()
+    assert form.fields == {"purpose": ["batch"], "meta[owner]": ["me"]}
+    [file] = form.files["file"]
+    assert (file.filename, file.content_type, file.data) == (
+        "data.jsonl",
+        "application/jsonl",
+        b"{}\n{}\n",
+    )
+    assert [(part.filename, part.data) for part in form.files["extras"]] == [
+        ("notes.txt", b"notes"),
+        ("more.bin", b"\x00\x01"),
+    ]
+
+
+async def test_a_multipart_body_sends_file_parts_and_form_fields_async(
+    server: LoopbackServer, sdk: Callable[[str], ModuleType]
+) -> None:
+    uploads = sdk("multipart.yaml")
+    server.route("POST", "/uploads", json={"id": "u2", "bytes": 3})
+    async with uploads.AsyncMultipart(base_url=server.url) as client:
+        upload = await client.uploads.create(file=("a.txt", b"abc"), purpose="assistants")
+    assert upload.bytes == 3
+    form = server.requests[-1].form()
+    assert form.fields == {"purpose": ["assistants"]}
+    assert form.files["file"][0].data == b"abc"

@@ -1,0 +1,143 @@
+"""The ``sdkcore-gen`` command: its two outputs, exit statuses and reruns."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from typing import TYPE_CHECKING
+
+import pytest
+
+from _gen_helpers import spec
+from sdkcore.gen.cli import main
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(root)): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_list_prints_the_operation_id_the_call_and_the_http_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["list", str(spec("notags.yaml"))]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == [
+        "get\tclient.default.get\tGET /",
+        "get_items\tclient.items.list\tGET /items",
+        "fastSearch\tclient.search.list\tGET /search?mode=fast",
+        "slowSearch\tclient.search.slow_search\tGET /search#slow",
+        "post_items_id_archive\tclient.items.archive\tPOST /items/{id}/archive",
+    ]
+
+
+def test_generate_reports_each_operation_it_cannot_generate_and_writes_the_rest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = main(
+        ["generate", str(spec("broken.yaml")), "--package", "broken", "--out", str(tmp_path)]
+    )
+    captured = capsys.readouterr()
+    assert status == 0
+    rows = [line.split("\t") for line in captured.out.splitlines()]
+    assert [row[:3] for row in rows] == [
+        ["not generated", "-", "* /bad-item"],
+        ["not generated", "getBadRef", "GET /bad-ref"],
+        ["not generated", "postForm", "POST /bad-body"],
+        ["not generated", "getBadResponse", "GET /bad-response"],
+        ["not generated", "getRemote", "GET /remote"],
+    ]
+    reasons = [row[3] for row in rows]
+    assert "#/nowhere" in reasons[0]
+    assert "#/components/parameters/Nope" in reasons[1]
+    assert "application/x-www-form-urlencoded is not supported" in reasons[2]
+    assert "other-file-that-does-not-exist.yaml" in reasons[3]
+    assert "remote $ref not supported" in reasons[4]
+    assert "Good.later" in captured.err
+    assert (tmp_path / "broken" / "resources" / "good.py").is_file()
+
+
+def test_generate_fails_when_no_package_can_be_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "nothing.yaml"
+    assert main(["generate", str(missing), "--package", "x", "--out", str(tmp_path / "out")]) == 1
+    assert "cannot read file" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_package_name_that_is_not_an_identifier_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        main(["generate", str(spec("basic.yaml")), "--package", "my-sdk", "--out", str(tmp_path)])
+        == 1
+    )
+    assert "--package must be a Python identifier" in capsys.readouterr().err
+
+
+def test_a_directory_not_written_by_the_generator_is_never_replaced(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "basic").mkdir()
+    (tmp_path / "basic" / "mine.py").write_text("precious = True\n")
+    assert (
+        main(["generate", str(spec("basic.yaml")), "--package", "basic", "--out", str(tmp_path)])
+        == 1
+    )
+    assert "not written by sdkcore-gen" in capsys.readouterr().err
+    assert (tmp_path / "basic" / "mine.py").read_text() == "precious = True\n"
+
+
+def test_a_rerun_writes_identical_files_and_drops_stale_ones(tmp_path: Path) -> None:
+    argv = ["generate", str(spec("split")), "--package", "library", "--out", str(tmp_path)]
+    assert main(argv) == 0
+    first = _files(tmp_path / "library")
+    (tmp_path / "library" / "stale.py").write_text("old = 1\n")
+    assert main(argv) == 0
+    assert _files(tmp_path / "library") == first
+
+
+def test_the_client_name_option_names_the_clients_and_their_variables(tmp_path: Path) -> None:
+    argv = ["generate", str(spec("basic.yaml")), "--package", "petstore", "--out", str(tmp_path)]
+    assert main([*argv, "--client-name", "PetStore"]) == 0
+    client = (tmp_path / "petstore" / "_client.py").read_text()
+    assert "class PetStore(SyncAPIClient):" in client
+    assert "class AsyncPetStore(AsyncAPIClient):" in client
+    assert '"PET_STORE_API_KEY"' in client
+
+
+def test_python_dash_m_runs_the_same_command() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "sdkcore.gen", "list", str(spec("split"))],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == "listBooks\tclient.books.list\tGET /books"
+
+
+def test_configured_names_and_skips_show_in_list_and_generate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "names.yaml"
+    config.write_text(
+        "operations:\n  fastSearch: {method: search.fast}\n  GET /items: {skip: not public}\n"
+    )
+    assert main(["list", str(spec("notags.yaml")), "--config", str(config)]) == 0
+    listed = capsys.readouterr().out
+    assert "fastSearch\tclient.search.fast\tGET /search?mode=fast" in listed
+    assert "GET /items\n" not in listed
+    argv = ["generate", str(spec("notags.yaml")), "--package", "bare", "--out", str(tmp_path)]
+    assert main([*argv, "--config", str(config)]) == 0
+    assert (
+        "not generated\tget_items\tGET /items\tskipped by configuration: not public"
+        in capsys.readouterr().out
+    )
