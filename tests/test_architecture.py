@@ -28,6 +28,7 @@ LAYERS = [
     "_multipart",
     "_options",
     "_context",
+    "_attempts",
     "_body",
     "_files",
     "_binary",

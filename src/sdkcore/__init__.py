@@ -10,6 +10,7 @@ from ._client import AsyncAPIClient as AsyncAPIClient
 from ._client import SyncAPIClient as SyncAPIClient
 from ._constants import OVERRIDE_CAST_TO_HEADER as OVERRIDE_CAST_TO_HEADER
 from ._constants import RAW_RESPONSE_HEADER as RAW_RESPONSE_HEADER
+from ._constants import VERSION
 from ._context import CallContext as CallContext
 from ._context import ClientContext as ClientContext
 from ._context import Timing as Timing
@@ -92,7 +93,7 @@ from ._wrappers import to_custom_streamed_response_wrapper as to_custom_streamed
 from ._wrappers import to_raw_response_wrapper as to_raw_response_wrapper
 from ._wrappers import to_streamed_response_wrapper as to_streamed_response_wrapper
 
-__version__ = "0.1.0"
+__version__ = VERSION
 
 __all__ = [
     "NOT_GIVEN",

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 import httpx2
 
+from ._attempts import Attempts, Upload, user_agent
 from ._constants import (
     DEFAULT_MAX_BODY_SIZE,
     DEFAULT_MAX_DECOMPRESSED_SIZE,
@@ -26,12 +27,15 @@ from ._constants import (
 )
 from ._context import BodyLimits, CallContext, ClientContext, Timing
 from ._exceptions import APIStatusError, Secrets, status_error_class
+from ._multipart import BodyNotReplayableError, MultipartForm, encode_multipart
 from ._options import FinalRequestOptions, ReturnMode
+from ._qs import Querystring
 from ._response import is_jsonl_target
-from ._types import NOT_GIVEN, NotGiven, Omit, TimeoutTypes
+from ._types import NOT_GIVEN, NotGiven, Omit, ProgressCallback, Query, TimeoutTypes
+from ._typing import is_json_object
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Mapping
 
     from ._context import AsyncCall, AsyncResend, SyncCall, SyncResend
 
@@ -79,6 +83,12 @@ class BaseClient(Generic[_HttpClientT]):
     _secret_query_params: ClassVar[frozenset[str]] = DEFAULT_SECRET_QUERY_PARAMS
     #: The stream class for ``stream=True`` calls that name none.
     _default_stream_cls: ClassVar[type[Any] | None] = None
+    #: How query parameters are written (arrays, nested objects); see ``Querystring``.
+    _query_format: ClassVar[Querystring] = Querystring()
+    #: The SDK's part of the User-Agent, ``"acme-python/1.2.0"``; ``None``: sdkcore's alone.
+    _user_agent: ClassVar[str | None] = None
+    #: Header carrying the number of retries so far on each retry; ``None`` disables it.
+    _retry_count_header: ClassVar[str | None] = "X-Retry-Count"
 
     _client: _HttpClientT
 
@@ -198,8 +208,13 @@ class BaseClient(Generic[_HttpClientT]):
 
     @property
     def default_headers(self) -> dict[str, str | Omit]:
-        """Headers sent with every request: JSON accept, auth, then the client's own."""
-        return {"Accept": "application/json", **self.auth_headers, **self._custom_headers}
+        """Headers sent with every request: JSON accept, User-Agent, auth, the client's own."""
+        return {
+            "Accept": "application/json",
+            "User-Agent": user_agent(self._user_agent),
+            **self.auth_headers,
+            **self._custom_headers,
+        }
 
     def _make_status_error(
         self, err_msg: str, *, body: object | None, response: httpx2.Response
@@ -212,29 +227,32 @@ class BaseClient(Generic[_HttpClientT]):
         timeout = self._timeout if isinstance(options.timeout, NotGiven) else options.timeout
         return self._context.start(options, attempt_timeout=_attempt_timeout(timeout))
 
-    def _request_builder(
-        self, ctx: CallContext, *, cast_to: object, stream: bool
-    ) -> Callable[[int], httpx2.Request]:
+    def _request_builder(self, ctx: CallContext, *, cast_to: object, stream: bool) -> Attempts:
         """Builds each attempt's request of one call; the idempotency key is the call's."""
         options = ctx.options
         headers = _merge_headers(self.default_headers, self._call_headers(options, cast_to, stream))
-        url = self._url_for(options.url)
-        params = dict(options.params) or None
-        body = options.json_body()
-        timeout = self._stream_timeout(ctx) if stream else self._http_timeout(options)
-        method = options.method.upper()
+        form = None
+        if options.files is not None:
+            form = encode_multipart(_form_fields(options.json_body()), options.files)
+            # The form's own Content-Type (with its boundary) and length replace JSON's.
+            headers = _merge_headers(headers, form.headers)
+        return Attempts(
+            self._client,
+            method=options.method.upper(),
+            url=self._url_for(options.url),
+            params=self._query(options.params),
+            headers=headers,
+            json=None if form is not None else options.json_body(),
+            timeout=self._stream_timeout(ctx) if stream else self._http_timeout(options),
+            upload=None if form is None else self._upload(form, options.upload_progress),
+            retry_count_header=self._retry_count_header,
+        )
 
-        def build(retries_taken: int) -> httpx2.Request:
-            return self._client.build_request(
-                method,
-                url,
-                params=params,  # type: ignore[arg-type]  # httpx2 accepts any primitive values
-                headers=headers,
-                json=body,
-                timeout=timeout,
-            )
+    def _upload(self, form: MultipartForm, progress: ProgressCallback | None) -> Upload:
+        raise NotImplementedError
 
-        return build
+    def _query(self, params: Query) -> tuple[tuple[str, str], ...] | None:
+        return tuple(self._query_format.stringify_items(params)) or None if params else None
 
     def _call_headers(
         self, options: FinalRequestOptions, cast_to: object, stream: bool
@@ -282,13 +300,23 @@ class BaseClient(Generic[_HttpClientT]):
         return joined
 
     def _again(self, request: httpx2.Request, headers: Mapping[str, str]) -> httpx2.Request:
-        """``request`` once more, with ``headers`` added (a resume's Range, Last-Event-ID)."""
+        """``request`` once more, with ``headers`` added (a resume's Range, Last-Event-ID).
+
+        Raises ``BodyNotReplayableError`` for a request whose body was streamed (an upload).
+        """
+        try:
+            content = request.content
+        except httpx2.RequestNotRead:
+            raise BodyNotReplayableError(
+                "A streamed request body (an upload) is not sent again to resume a stream or "
+                "a download."
+            ) from None
         return self._client.build_request(
             request.method,
             request.url,
             # httpx2 lists header names in lower case: a new value replaces, never adds.
             headers={**request.headers, **{name.lower(): value for name, value in headers.items()}},
-            content=request.content,
+            content=content,
             extensions=request.extensions,
         )
 
@@ -304,6 +332,16 @@ class BaseClient(Generic[_HttpClientT]):
         return (
             f"<{type(self).__name__} base_url={secrets.url(self._base_url)!r} headers={headers!r}>"
         )
+
+
+def _form_fields(body: object | None) -> Mapping[str, object] | None:
+    """The body of a multipart call: its fields, flattened into the form's parts."""
+    if body is None or is_json_object(body):
+        return body
+    raise TypeError(
+        f"A request with files= sends its body as form fields, so the body must be a mapping; "
+        f"got {type(body).__name__}."
+    )
 
 
 def _merge_headers(*layers: Mapping[str, str | Omit]) -> dict[str, str]:

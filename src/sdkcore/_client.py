@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal, Self, TypeVar, overload
 import anyio
 import httpx2
 
+from ._attempts import Upload
 from ._base_client import BaseClient
 from ._body import (
     aread_bounded,
@@ -45,6 +46,8 @@ if TYPE_CHECKING:
     from types import TracebackType
 
     from ._context import AsyncCall, AsyncResend, CallContext, SyncCall, SyncResend
+    from ._multipart import MultipartForm
+    from ._types import ProgressCallback
 
 __all__ = ["AsyncAPIClient", "SyncAPIClient"]
 
@@ -104,6 +107,9 @@ class SyncAPIClient(BaseClient[httpx2.Client]):
     def _sync_call(self) -> SyncCall:
         return self.request
 
+    def _upload(self, form: MultipartForm, progress: ProgressCallback | None) -> Upload:
+        return Upload(form, lambda: form.iter_chunks(progress))
+
     @overload
     def request(
         self,
@@ -147,7 +153,11 @@ class SyncAPIClient(BaseClient[httpx2.Client]):
         ctx = self._call_context(options)
         build = self._request_builder(ctx, cast_to=target, stream=stream)
         flow = call_flow(ctx, build, read_body=self._reads_body(stream, options))
-        response, retries = run_sync(flow, lambda action: self._perform(ctx, action))
+        try:
+            response, retries = run_sync(flow, lambda action: self._perform(ctx, action))
+        finally:
+            if build.upload is not None:
+                build.upload.close()
         api_response = (response_cls or APIResponse)(
             raw=response,
             cast_to=target,
@@ -244,6 +254,9 @@ class AsyncAPIClient(BaseClient[httpx2.AsyncClient]):
     def _async_call(self) -> AsyncCall:
         return self.request
 
+    def _upload(self, form: MultipartForm, progress: ProgressCallback | None) -> Upload:
+        return Upload(form, lambda: form.aiter_chunks(progress))
+
     @overload
     async def request(
         self,
@@ -287,7 +300,12 @@ class AsyncAPIClient(BaseClient[httpx2.AsyncClient]):
         ctx = self._call_context(options)
         build = self._request_builder(ctx, cast_to=target, stream=stream)
         flow = call_flow(ctx, build, read_body=self._reads_body(stream, options))
-        response, retries = await run_async(flow, lambda action: self._perform(ctx, action))
+        try:
+            response, retries = await run_async(flow, lambda action: self._perform(ctx, action))
+        finally:
+            if build.upload is not None:
+                with anyio.CancelScope(shield=True):
+                    await build.upload.aclose()
         api_response: BaseAPIResponse[Any] = (response_cls or AsyncAPIResponse)(
             raw=response,
             cast_to=target,

@@ -10,6 +10,9 @@ from typing import Final
 
 import httpx2
 
+#: The version of sdkcore, as in the package metadata.
+VERSION: Final = "0.1.0"
+
 #: Request header the response wrappers set to ask for a raw or streamed
 #: response instead of the parsed object. Removed before the request is sent.
 RAW_RESPONSE_HEADER: Final = "X-Sdkcore-Raw-Response"

@@ -11,12 +11,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Generator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import httpx2
 
 from ._body import TRANSPORT_ERRORS, transport_error
-from ._exceptions import APIConnectionError
+from ._exceptions import APIConnectionError, APIError
 from ._retries import Retry
 
 if TYPE_CHECKING:
@@ -77,8 +77,17 @@ class Sleep:
 
 Action = Send | ReadBody | ReadErrorBody | Close | Sleep
 Flow = Generator[Action, object, tuple[httpx2.Response, int]]
-#: Builds the request of one attempt (``retries_taken`` so far).
-RequestBuilder = Callable[[int], httpx2.Request]
+
+
+class RequestBuilder(Protocol):
+    """Builds the request of one attempt (``retries_taken`` so far)."""
+
+    @property
+    def replay_refusal(self) -> str | None:
+        """Why the body cannot be sent again (then no retry), else ``None``."""
+        ...
+
+    def __call__(self, retries_taken: int, /) -> httpx2.Request: ...
 
 
 def call_flow(ctx: CallContext, build_request: RequestBuilder, *, read_body: bool) -> Flow:
@@ -103,18 +112,31 @@ def call_flow(ctx: CallContext, build_request: RequestBuilder, *, read_body: boo
                     "Response: %s %s %d", request.method, url(request.url), response.status_code
                 )
                 return response, retries
-            decision = yield from _after_error_status(ctx, response, retries, deadline)
+            decision = yield from _after_error_status(
+                ctx, response, retries, deadline, build_request.replay_refusal
+            )
         except TRANSPORT_ERRORS as exc:
             log.debug("Transport error: %s %s: %r", request.method, url(request.url), exc)
             outcome = policy.after_transport_error(
                 retries, is_timeout=isinstance(exc, httpx2.TimeoutException)
             )
+            error = transport_error(exc, request)
             if not isinstance(outcome, Retry):
-                raise transport_error(exc, request) from exc
+                raise error from exc
+            _refuse_to_resend(error, build_request.replay_refusal)
             decision = outcome
         log.info("Retrying %s %s (%s)", request.method, url(request.url), decision)
         yield Sleep(decision.delay)
         retries += 1
+
+
+def _refuse_to_resend(error: APIError, refusal: str | None) -> None:
+    """Raise ``error`` instead of retrying when the body cannot be sent again."""
+    if refusal is None:
+        return
+    error.message = f"{error.message} Not retried: {refusal}"
+    error.args = (error.message,)
+    raise error
 
 
 def _send_following_redirects(
@@ -154,16 +176,23 @@ def _origin(url: httpx2.URL) -> tuple[str, str, int | None]:
 
 
 def _after_error_status(
-    ctx: CallContext, response: httpx2.Response, retries: int, deadline: float | None
+    ctx: CallContext,
+    response: httpx2.Response,
+    retries: int,
+    deadline: float | None,
+    refusal: str | None,
 ) -> Generator[Action, object, Retry]:
     content = yield ReadErrorBody(response, deadline)
     assert isinstance(content, bytes)
     decision = ctx.policy.after_status(retries, response.status_code, response.headers)
     log.debug("Error status %d: %s", response.status_code, decision)
-    if isinstance(decision, Retry):
+    if isinstance(decision, Retry) and refusal is None:
         return decision
     error = ctx.status_error(response, content)
-    error.retry_after = decision.asked_delay
+    if isinstance(decision, Retry):
+        _refuse_to_resend(error, refusal)
+    else:
+        error.retry_after = decision.asked_delay
     raise error
 
 

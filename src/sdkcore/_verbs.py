@@ -17,6 +17,7 @@ from ._streaming import AsyncStream, Stream
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
+    from ._multipart import RequestFiles
     from ._options import RequestOptions
 
 __all__ = ["AsyncVerb", "SyncVerb"]
@@ -27,11 +28,13 @@ _AsyncStreamT = TypeVar("_AsyncStreamT", bound=AsyncStream[Any])
 
 
 class SyncVerb:
-    """``client.get(path, *, cast_to, body=None, options=None, stream=False, stream_cls=None)``.
+    """``client.post(path, *, cast_to, body=None, files=None, options=None, stream=False, ...)``.
 
     Returns the parsed ``cast_to`` (or, through the response wrappers, an
     ``APIResponse``); with ``stream=True`` and ``stream_cls=Stream[Chunk]`` a
-    ``Stream[Chunk]``. Raises what ``SyncAPIClient.request`` raises.
+    ``Stream[Chunk]``. With ``files=`` the body goes out as ``multipart/form-data``,
+    its fields flattened, each file streamed from disk. Raises what
+    ``SyncAPIClient.request`` raises.
 
     >>> thing = client.get("/things/t1", cast_to=Thing)
     >>> stream = client.post("/chat", cast_to=Chunk, body=b, stream=True, stream_cls=Stream[Chunk])
@@ -50,6 +53,7 @@ class SyncVerb:
         *,
         cast_to: type[ResponseT],
         body: object | None = None,
+        files: RequestFiles | None = None,
         options: RequestOptions | None = None,
         stream: Literal[False] = False,
         stream_cls: None = None,
@@ -61,6 +65,7 @@ class SyncVerb:
         *,
         cast_to: type[object],
         body: object | None = None,
+        files: RequestFiles | None = None,
         options: RequestOptions | None = None,
         stream: Literal[True],
         stream_cls: type[_StreamT],
@@ -72,6 +77,7 @@ class SyncVerb:
         *,
         cast_to: type[ResponseT],
         body: object | None = None,
+        files: RequestFiles | None = None,
         options: RequestOptions | None = None,
         stream: bool,
         stream_cls: None = None,
@@ -83,6 +89,7 @@ class SyncVerb:
         *,
         cast_to: type[ResponseT],
         body: object | None = None,
+        files: RequestFiles | None = None,
         options: RequestOptions | None = None,
         stream: bool,
         stream_cls: type[_StreamT],
@@ -93,11 +100,14 @@ class SyncVerb:
         *,
         cast_to: type[Any],
         body: object | None = None,
+        files: RequestFiles | None = None,
         options: RequestOptions | None = None,
         stream: bool = False,
         stream_cls: type[Stream[Any]] | None = None,
     ) -> Any:
-        final = FinalRequestOptions.build(self._method, path, body=body, options=options or {})
+        final = FinalRequestOptions.build(
+            self._method, path, body=body, files=files, options=options or {}
+        )
         return self._request(cast_to, final, stream=stream, stream_cls=stream_cls)
 
     def __repr__(self) -> str:
@@ -123,6 +133,7 @@ class AsyncVerb:
         *,
         cast_to: type[ResponseT],
         body: object | None = None,
+        files: RequestFiles | None = None,
         options: RequestOptions | None = None,
         stream: Literal[False] = False,
         stream_cls: None = None,
@@ -134,6 +145,7 @@ class AsyncVerb:
         *,
         cast_to: type[object],
         body: object | None = None,
+        files: RequestFiles | None = None,
         options: RequestOptions | None = None,
         stream: Literal[True],
         stream_cls: type[_AsyncStreamT],
@@ -145,6 +157,7 @@ class AsyncVerb:
         *,
         cast_to: type[ResponseT],
         body: object | None = None,
+        files: RequestFiles | None = None,
         options: RequestOptions | None = None,
         stream: bool,
         stream_cls: None = None,
@@ -156,6 +169,7 @@ class AsyncVerb:
         *,
         cast_to: type[ResponseT],
         body: object | None = None,
+        files: RequestFiles | None = None,
         options: RequestOptions | None = None,
         stream: bool,
         stream_cls: type[_AsyncStreamT],
@@ -166,11 +180,14 @@ class AsyncVerb:
         *,
         cast_to: type[Any],
         body: object | None = None,
+        files: RequestFiles | None = None,
         options: RequestOptions | None = None,
         stream: bool = False,
         stream_cls: type[AsyncStream[Any]] | None = None,
     ) -> Any:
-        final = FinalRequestOptions.build(self._method, path, body=body, options=options or {})
+        final = FinalRequestOptions.build(
+            self._method, path, body=body, files=files, options=options or {}
+        )
         return await self._request(cast_to, final, stream=stream, stream_cls=stream_cls)
 
     def __repr__(self) -> str:
