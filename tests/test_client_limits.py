@@ -5,6 +5,9 @@ for an endless line. Each ends promptly in its typed error and frees the connect
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import textwrap
 import time
 import tracemalloc
 import zlib
@@ -330,3 +333,76 @@ async def test_an_endless_sse_line_raises_sse_decode_error_async(
                     pass
         assert time.monotonic() - started < 2.0
         assert lent_out(http) == 0
+
+
+# --- a decompression bomb with the default settings ------------------------------------------
+
+BOMB_CLIENT = textwrap.dedent(
+    """
+    import sys
+    from sdkcore import BodyTooLargeError, SyncAPIClient
+
+    def kib(field):
+        for line in open("/proc/self/status"):
+            if line.startswith(field):
+                return int(line.split()[1])
+
+    with SyncAPIClient(sys.argv[1], max_retries=0) as client:
+        client.get("/warm", cast_to=dict)
+        open("/proc/self/clear_refs", "w").write("5")
+        before = kib("VmRSS:")
+        try:
+            client.get("/bomb", cast_to=dict)
+        except BodyTooLargeError as exc:
+            print("raised", "max_decompressed_size" in str(exc), kib("VmHWM:") - before)
+    """
+)
+
+
+@pytest.mark.slow
+def test_a_1_gib_gzip_bomb_grows_memory_under_100_mib_with_the_default_limits() -> None:
+    from sdkcore.testing import LoopbackServer, Reply
+
+    with LoopbackServer() as server:
+        server.route("GET", "/warm", json={})
+        server.route("GET", "/bomb", Reply.gzip_bomb(1 << 30, content_type="application/json"))
+        done = subprocess.run(
+            [sys.executable, "-c", BOMB_CLIENT, server.url],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    assert done.returncode == 0, done.stderr
+    raised, names_the_limit, grown_kib = done.stdout.split()
+    assert (raised, names_the_limit) == ("raised", "True")
+    assert int(grown_kib) < 100 * 1024
+
+
+def test_the_default_bound_for_compressed_bodies_is_64_mib() -> None:
+    with Client("http://127.0.0.1:9") as client:
+        assert client.max_decompressed_size == 64 * MIB
+        assert client.max_body_size == 256 * MIB
+
+
+def test_an_uncompressed_body_over_the_compressed_bound_is_still_read(
+    loopback_server: LoopbackServer,
+) -> None:
+    loopback_server.route("GET", "/big", body=b"x" * (3 * MIB))
+    with Client(loopback_server.url, max_decompressed_size=MIB) as client:
+        assert fetch(client, "/big") == b"x" * (3 * MIB)
+
+
+def test_a_compressed_body_is_bounded_by_max_decompressed_size_which_can_be_raised(
+    loopback_server: LoopbackServer,
+) -> None:
+    loopback_server.route(
+        "GET", "/bomb", body=gzip_bomb(4 * MIB), headers={"Content-Encoding": "gzip"}
+    )
+    with (
+        Client(loopback_server.url, max_decompressed_size=MIB) as client,
+        pytest.raises(BodyTooLargeError, match="max_decompressed_size=1048576"),
+    ):
+        fetch(client, "/bomb")
+    with Client(loopback_server.url, max_decompressed_size=8 * MIB) as client:
+        assert fetch(client, "/bomb") == bytes(4 * MIB)

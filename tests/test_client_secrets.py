@@ -13,6 +13,7 @@ import pytest
 
 from sdkcore import (
     APIConnectionError,
+    APIError,
     APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
@@ -29,7 +30,7 @@ from sdkcore import (
     make_request_options,
     to_streamed_response_wrapper,
 )
-from sdkcore._exceptions import redact_headers, scrub_secrets
+from sdkcore._exceptions import redact_headers, redact_url, scrub_secrets
 from sdkcore.testing import CutAfter, FailTimes, RecordedWaits, Reply, Stall
 
 if TYPE_CHECKING:
@@ -297,3 +298,58 @@ def test_an_error_event_echoing_the_key_does_not_show_it(loopback_server: Loopba
         with stream, pytest.raises(APIStatusError) as event:
             list(stream)
     assert_error_shows_no_secret(event.value)
+
+
+# --- secrets in query strings ----------------------------------------------------------------
+
+QUERY_KEY = "qk-5e3c7a1b9d2f4e6a8c0b"
+
+
+class QueryKeyClient(SyncAPIClient):
+    """An API that takes its key in the query string, under a name of its own too."""
+
+    _secret_query_params = frozenset({"key", "api_key", "access_token", "Signature"})
+
+    def __init__(self, base_url: str, **settings: Any) -> None:
+        super().__init__(base_url, **{"_timing": RecordedWaits().timing, **settings})
+
+
+def echo_the_query(request: Request) -> Reply:
+    return Reply(status=400, json={"error": {"message": f"bad request {request.target}"}})
+
+
+@pytest.mark.parametrize("name", ["key", "api_key", "access_token", "signature"])
+def test_a_key_in_the_query_string_never_shows_in_logs_reprs_or_errors(
+    loopback_server: LoopbackServer, caplog: pytest.LogCaptureFixture, name: str
+) -> None:
+    loopback_server.route("GET", "/echo", handler=echo_the_query)
+    loopback_server.route("GET", "/busy", json={}, fault=FailTimes(99, status=503))
+    loopback_server.route("GET", "/drop", json={}, fault=FailTimes(99, drop=True))
+    params = {name: QUERY_KEY, "limit": 2}
+    errors: list[BaseException] = []
+    with (
+        caplog.at_level(logging.DEBUG, logger="sdkcore"),
+        QueryKeyClient(loopback_server.url, max_retries=1) as client,
+    ):
+        for path in ("/echo", "/busy", "/drop"):
+            with pytest.raises(APIError) as info:
+                client.get(path, cast_to=object, options={"params": params})
+            errors.append(info.value)
+        shown = [repr(client), caplog.text]
+    if name != "signature":  # options know only sdkcore's default secret names
+        options = FinalRequestOptions(method="get", url=f"/echo?{name}={QUERY_KEY}", params=params)
+        shown.append(repr(options))
+    assert QUERY_KEY in loopback_server.requests[0].target  # the server did get it
+    for text in shown + [str(e) for e in errors] + [repr(e) for e in errors]:
+        assert QUERY_KEY not in text
+    for error in errors:
+        assert_error_shows_no_secret(error)
+    assert f"{name}=<redacted>" in caplog.text
+    assert "limit=2" in caplog.text
+
+
+def test_redact_url_keeps_the_url_and_hides_only_secret_values() -> None:
+    url = f"https://h/v1/x?Key={QUERY_KEY}&limit=2&token=t0k3n#frag"
+    assert redact_url(url) == "https://h/v1/x?Key=<redacted>&limit=2&token=<redacted>#frag"
+    assert redact_url("https://h/v1/x") == "https://h/v1/x"
+    assert redact_url("https://h/?limit=2", {"limit"}) == "https://h/?limit=<redacted>"

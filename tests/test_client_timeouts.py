@@ -26,7 +26,7 @@ from sdkcore import (
     make_request_options,
     to_streamed_response_wrapper,
 )
-from sdkcore.testing import Drip, RecordedWaits, Reply, Request, Stall
+from sdkcore.testing import Drip, RecordedWaits, Reply, Request, Stall, TrickleHeaders
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -409,3 +409,89 @@ def test_default_timeout_is_ten_minutes_with_a_five_second_connect() -> None:
     with Client("http://127.0.0.1:9") as client:
         timeout: Any = client.timeout
         assert timeout == httpx2.Timeout(600.0, connect=5.0)
+
+
+# --- trickled headers: the bound holds in sync code too ------------------------------------------
+
+#: A head of about 150 bytes, a byte every 50 ms: about 7.5 s if nothing bounds it.
+TRICKLE = TrickleHeaders(0.05)
+
+
+def lent_out(http: httpx2.Client | httpx2.AsyncClient) -> int:
+    pool: Any = http._transport._pool  # type: ignore[union-attr]  # httpcore2's pool
+    return len(pool._requests)
+
+
+def test_trickled_headers_cannot_hold_a_sync_call_past_its_timeout(
+    loopback_server: LoopbackServer,
+) -> None:
+    loopback_server.route("GET", "/head", json={"ok": True}, fault=TRICKLE)
+    loopback_server.route("GET", "/ok", text="ok")
+    with Client(loopback_server.url, max_retries=0) as client:
+        options = make_request_options(timeout=1.5)
+        with timed() as elapsed, pytest.raises(APITimeoutError):
+            client.get("/head", cast_to=str, options=options)
+        assert 1.5 <= elapsed.seconds < 1.5 + SLACK
+        assert lent_out(client._client) == 0  # the half-read connection was dropped
+        assert fetch(client, "/ok") == "ok"
+
+
+@pytest.mark.anyio
+async def test_trickled_headers_cannot_hold_an_async_call_past_its_timeout(
+    loopback_server: LoopbackServer,
+) -> None:
+    loopback_server.route("GET", "/head", json={"ok": True}, fault=TRICKLE)
+    loopback_server.route("GET", "/ok", text="ok")
+    async with AsyncClient(loopback_server.url, max_retries=0) as client:
+        options = make_request_options(timeout=1.5)
+        with timed() as elapsed, pytest.raises(APITimeoutError):
+            await client.get("/head", cast_to=str, options=options)
+        assert 1.5 <= elapsed.seconds < 1.5 + SLACK
+        assert lent_out(client._client) == 0
+        assert await afetch(client, "/ok") == "ok"
+
+
+def test_trickled_headers_of_a_streams_first_response_end_at_the_timeout(
+    loopback_server: LoopbackServer,
+) -> None:
+    loopback_server.route("GET", "/events", sse=[{"data": {"n": 1}}], fault=TRICKLE)
+    with Client(loopback_server.url, max_retries=0, timeout=1.0) as client:
+        with timed() as elapsed, pytest.raises(APITimeoutError):
+            client.get("/events", cast_to=dict, stream=True, stream_cls=Stream[dict])
+        assert elapsed.seconds < 1.0 + SLACK
+
+
+@pytest.mark.anyio
+async def test_trickled_headers_of_a_streams_first_response_end_at_the_timeout_async(
+    loopback_server: LoopbackServer,
+) -> None:
+    loopback_server.route("GET", "/events", sse=[{"data": {"n": 1}}], fault=TRICKLE)
+    async with AsyncClient(loopback_server.url, max_retries=0, timeout=1.0) as client:
+        with timed() as elapsed, pytest.raises(APITimeoutError):
+            await client.get("/events", cast_to=dict, stream=True, stream_cls=AsyncStream[dict])
+        assert elapsed.seconds < 1.0 + SLACK
+
+
+def test_each_retried_attempt_is_bounded_by_the_timeout_on_its_own(
+    loopback_server: LoopbackServer,
+) -> None:
+    route = loopback_server.route("GET", "/head", json={"ok": True}, fault=TRICKLE)
+    with Client(loopback_server.url, max_retries=1, timeout=0.8) as client:
+        with timed() as elapsed, pytest.raises(APITimeoutError):
+            fetch(client, "/head")
+        assert 1.6 <= elapsed.seconds < 1.6 + 2 * SLACK
+    assert route.calls == 2
+
+
+def test_an_injected_sync_client_is_bounded_by_the_timeout_too(
+    loopback_server: LoopbackServer,
+) -> None:
+    loopback_server.route("GET", "/head", json={"ok": True}, fault=TRICKLE)
+    with (
+        httpx2.Client() as http,
+        Client(loopback_server.url, max_retries=0, http_client=http) as client,
+    ):
+        with timed() as elapsed, pytest.raises(APITimeoutError):
+            fetch(client, "/head", call_timeout=1.0)
+        assert elapsed.seconds < 1.0 + SLACK
+        assert lent_out(http) == 0

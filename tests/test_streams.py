@@ -749,3 +749,137 @@ def test_a_stream_with_slow_events_delivers_each_as_it_arrives(
     for _ in open_stream(api):
         arrivals.append(time.monotonic() - started)
     assert arrivals[0] < 0.1 <= arrivals[1] < arrivals[2]
+
+
+# --- Stream is an iterator, AsyncStream an async iterator ---------------------------------------
+
+
+def test_next_gives_the_first_item_and_a_for_loop_goes_on_from_the_second(
+    server: LoopbackServer, pool_api: SyncAPIClient
+) -> None:
+    server.route("GET", PATH, sse=ITEMS)
+    stream = open_stream(pool_api)
+    first = next(stream)
+    assert first.n == 0
+    assert [chunk.n for chunk in stream] == [1, 2]
+    with pytest.raises(StopIteration):
+        next(stream)
+    assert stream.response.is_closed
+    assert ping(pool_api) == 99  # the connection went back to the pool
+
+
+async def test_anext_gives_the_first_item_and_async_for_goes_on_from_the_second(
+    server: LoopbackServer, pool_async_api: AsyncAPIClient
+) -> None:
+    server.route("GET", PATH, sse=ITEMS)
+    stream = await aopen_stream(pool_async_api)
+    first = await anext(stream)
+    second = await stream.__anext__()
+    assert (first.n, second.n) == (0, 1)
+    assert [chunk.n async for chunk in stream] == [2]
+    with pytest.raises(StopAsyncIteration):
+        await anext(stream)
+    assert stream.response.is_closed
+    assert await aping(pool_async_api) == 99
+
+
+def test_an_error_while_iterating_with_next_releases_the_connection(
+    server: LoopbackServer, pool_api: SyncAPIClient
+) -> None:
+    server.route("GET", PATH, sse=[item(0), {"data": "not json"}])
+    stream = open_stream(pool_api)
+    assert next(stream).n == 0
+    with pytest.raises(APIResponseValidationError):
+        next(stream)
+    assert stream.response.is_closed
+    with pytest.raises(StopIteration):
+        next(stream)
+    assert ping(pool_api) == 99
+
+
+async def test_an_error_while_iterating_with_anext_releases_the_connection(
+    server: LoopbackServer, pool_async_api: AsyncAPIClient
+) -> None:
+    server.route("GET", PATH, sse=[item(0), {"data": "not json"}])
+    stream = await aopen_stream(pool_async_api)
+    assert (await anext(stream)).n == 0
+    with pytest.raises(APIResponseValidationError):
+        await anext(stream)
+    assert stream.response.is_closed
+    assert await aping(pool_async_api) == 99
+
+
+def test_a_stream_abandoned_after_next_inside_with_is_released(
+    server: LoopbackServer, pool_api: SyncAPIClient
+) -> None:
+    server.route("GET", PATH, handler=endless())
+    with open_stream(pool_api) as stream:
+        assert next(stream).n == 0
+    assert stream.response.is_closed
+    assert ping(pool_api) == 99
+
+
+async def test_a_stream_abandoned_after_anext_inside_async_with_is_released(
+    server: LoopbackServer, pool_async_api: AsyncAPIClient
+) -> None:
+    server.route("GET", PATH, handler=endless())
+    async with await aopen_stream(pool_async_api) as stream:
+        assert (await anext(stream)).n == 0
+    assert stream.response.is_closed
+    assert await aping(pool_async_api) == 99
+
+
+def test_close_after_next_releases_the_connection(
+    server: LoopbackServer, pool_api: SyncAPIClient
+) -> None:
+    server.route("GET", PATH, handler=endless())
+    stream = open_stream(pool_api)
+    next(stream)
+    stream.close()
+    assert ping(pool_api) == 99
+    with pytest.raises(StopIteration):
+        next(stream)
+
+
+# --- a stream call asks for an event stream ------------------------------------------------------
+
+
+def test_a_stream_call_asks_for_an_event_stream_unless_the_caller_chose(
+    server: LoopbackServer, api: SyncAPIClient
+) -> None:
+    route = server.route("GET", PATH, sse=ITEMS)
+    numbers(open_stream(api))
+    numbers(open_stream(api, {"headers": {"Accept": "text/plain, text/event-stream"}}))
+    assert [r.headers["accept"] for r in route.requests] == [
+        "text/event-stream",
+        "text/plain, text/event-stream",
+    ]
+
+
+async def test_a_stream_call_asks_for_an_event_stream_unless_the_caller_chose_async(
+    server: LoopbackServer, async_api: AsyncAPIClient
+) -> None:
+    route = server.route("GET", PATH, sse=ITEMS)
+    await anumbers(await aopen_stream(async_api))
+    assert route.requests[0].headers["accept"] == "text/event-stream"
+
+
+def test_a_json_answer_to_a_stream_call_raises_with_the_body(
+    server: LoopbackServer, pool_api: SyncAPIClient
+) -> None:
+    server.route("GET", PATH, json={"object": "list", "data": [1, 2]})
+    with pytest.raises(APIResponseValidationError) as info:
+        open_stream(pool_api)
+    assert info.value.body == {"object": "list", "data": [1, 2]}
+    assert "text/event-stream" in str(info.value)
+    assert ping(pool_api) == 99
+
+
+async def test_a_json_answer_to_a_stream_call_raises_with_the_body_async(
+    server: LoopbackServer, pool_async_api: AsyncAPIClient
+) -> None:
+    server.route("GET", PATH, json={"object": "list", "data": [1, 2]})
+    with pytest.raises(APIResponseValidationError) as info:
+        await aopen_stream(pool_async_api)
+    assert info.value.body == {"object": "list", "data": [1, 2]}
+    assert await aping(pool_async_api) == 99

@@ -36,6 +36,8 @@ from sdkcore.testing import Stall
 if TYPE_CHECKING:
     from sdkcore.testing import LoopbackServer
 
+pytestmark = pytest.mark.anyio
+
 THING = {"id": "t1", "name": "one"}
 SENTINELS = {RAW_RESPONSE_HEADER.lower(), OVERRIDE_CAST_TO_HEADER.lower()}
 
@@ -455,3 +457,112 @@ async def test_async_resource_shortcuts_send_each_method_through_the_client(
     assert (await resource._put("/things/t1", cast_to=Thing, body={})).id == "put"
     assert (await resource._patch("/things/t1", cast_to=Thing, body={})).id == "patch"
     assert (await resource._delete("/things/t1", cast_to=Thing)).id == "delete"
+
+
+# --- a custom response class decides what parse() returns ------------------------------------
+
+
+class AsDict(APIResponse[dict[str, object]]):
+    """A user's response class: the body as a plain dict, whatever the method declared."""
+
+
+class AsyncAsDict(AsyncAPIResponse[dict[str, object]]):
+    """The async twin of ``AsDict``."""
+
+
+def test_a_custom_raw_response_class_parses_to_its_own_type_not_the_methods(
+    server: LoopbackServer, client: Acme
+) -> None:
+    server.route("GET", "/things/t1", json=THING)
+    binary = to_custom_raw_response_wrapper(client.things.get, BinaryAPIResponse)("t1")
+    assert type(binary) is BinaryAPIResponse
+    assert binary.parse() == b'{"id": "t1", "name": "one"}'
+    as_dict = to_custom_raw_response_wrapper(client.things.get, AsDict)("t1")
+    assert as_dict.parse() == THING
+    assert type(as_dict.parse()) is dict
+    assert client.things.get("t1") == Thing(**THING)  # the plain call still parses as declared
+
+
+def test_a_custom_streamed_response_class_parses_to_its_own_type_not_the_methods(
+    server: LoopbackServer, client: Acme
+) -> None:
+    server.route("GET", "/things/t1", json=THING)
+    with to_custom_streamed_response_wrapper(client.things.get, AsDict)("t1") as response:
+        assert response.parse() == THING
+    with to_custom_streamed_response_wrapper(client.things.get, StreamedBinaryAPIResponse)(
+        "t1"
+    ) as streamed:
+        assert streamed.parse() == b'{"id": "t1", "name": "one"}'
+
+
+async def test_a_custom_raw_response_class_parses_to_its_own_type_not_the_methods_async(
+    server: LoopbackServer, async_client: AsyncAcme
+) -> None:
+    server.route("GET", "/things/t1", json=THING)
+    wrapped = async_to_custom_raw_response_wrapper(async_client.things.get, AsyncBinaryAPIResponse)
+    binary = await wrapped("t1")
+    assert await binary.parse() == b'{"id": "t1", "name": "one"}'
+    as_dict = await async_to_custom_raw_response_wrapper(async_client.things.get, AsyncAsDict)("t1")
+    assert await as_dict.parse() == THING
+
+
+async def test_a_custom_streamed_response_class_parses_to_its_own_type_not_the_methods_async(
+    server: LoopbackServer, async_client: AsyncAcme
+) -> None:
+    server.route("GET", "/things/t1", json=THING)
+    manager = async_to_custom_streamed_response_wrapper(async_client.things.get, AsyncAsDict)
+    async with manager("t1") as response:
+        assert await response.parse() == THING
+
+
+def test_the_response_class_is_not_kept_anywhere_after_the_call(
+    server: LoopbackServer, client: Acme
+) -> None:
+    from sdkcore import _options
+
+    server.route("GET", "/things/t1", json=THING)
+    for _ in range(3):
+
+        class Fresh(APIResponse[dict[str, object]]):
+            pass
+
+        assert to_custom_raw_response_wrapper(client.things.get, Fresh)("t1").parse() == THING
+    assert _options.response_class_slot.get() is None
+    assert not [name for name in vars(_options) if "registry" in name.lower()]
+
+
+def test_the_override_header_sent_by_hand_is_refused_with_advice(client: Acme) -> None:
+    with pytest.raises(TypeError, match="custom response wrappers"):
+        client.things.get("t1", extra_headers={OVERRIDE_CAST_TO_HEADER: "BinaryAPIResponse"})
+
+
+@pytest.mark.parametrize("value", [True, 1, b"raw", "sideways"])
+def test_a_sentinel_header_with_a_wrong_value_raises_a_clear_type_error(
+    client: Acme, value: object
+) -> None:
+    with pytest.raises(TypeError, match=RAW_RESPONSE_HEADER):
+        client.things.get("t1", extra_headers={RAW_RESPONSE_HEADER: value})  # type: ignore[dict-item]
+
+
+def test_a_header_value_that_is_not_text_raises_a_clear_type_error(client: Acme) -> None:
+    with pytest.raises(TypeError, match="'X-Count' has a int value"):
+        client.things.get("t1", extra_headers={"X-Count": 3})  # type: ignore[dict-item]
+
+
+# --- a method without extra_headers is refused when wrapped --------------------------------------
+
+
+def test_wrapping_a_method_without_extra_headers_says_what_to_add() -> None:
+    def rigid(thing_id: str) -> Thing:
+        raise AssertionError("never called")
+
+    for wrap in (
+        to_raw_response_wrapper,
+        to_streamed_response_wrapper,
+        async_to_raw_response_wrapper,
+        async_to_streamed_response_wrapper,
+    ):
+        with pytest.raises(TypeError, match=r"add `extra_headers: Headers \| None = None`"):
+            wrap(rigid)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="make_request_options"):
+        to_custom_raw_response_wrapper(rigid, BinaryAPIResponse)
