@@ -6,13 +6,14 @@ import subprocess
 import sys
 from typing import TYPE_CHECKING
 
-import pytest
-
 from _gen_helpers import spec
+
 from sdkcore.gen.cli import main
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    import pytest
 
 
 def _files(root: Path) -> dict[str, bytes]:

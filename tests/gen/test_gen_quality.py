@@ -90,7 +90,8 @@ def _loaded_after(generated: Generated, code: str) -> list[str]:
         "import sys\n"
         f"sys.path.insert(0, {str(generated.path.parent)!r})\n"
         f"{code}\n"
-        f"print('\\n'.join(sorted(m for m in sys.modules if m.startswith({generated.path.name!r}))))\n"
+        f"names = sorted(m for m in sys.modules if m.startswith({generated.path.name!r}))\n"
+        "print('\\n'.join(names))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=True

@@ -84,7 +84,7 @@ def build_api(
         auth=_auth(root),
         defs=schemas.defs,
         operations=operations,
-        root=build_resources(operations),
+        root=build_resources(operations, _tag_docs(root)),
         skipped=skipped,
         sdk_version=config.version,
     )
@@ -157,6 +157,15 @@ def _answers_list(resolver: Resolver, raw: RawOperation) -> bool:
     except SpecError:
         return False
     return False
+
+
+def _tag_docs(root: dict[str, object]) -> dict[str, str]:
+    docs: dict[str, str] = {}
+    for item in as_list(root.get("tags")):
+        tag = as_mapping(item) or {}
+        if isinstance(tag.get("name"), str) and description_of(tag):
+            docs[str(tag["name"])] = description_of(tag)
+    return docs
 
 
 def _base_url(root: dict[str, object]) -> str | None:

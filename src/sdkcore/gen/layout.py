@@ -74,14 +74,30 @@ def _modules(defs: dict[str, Def], order: list[str]) -> None:
             found.param_module = found.module
 
 
-def build_resources(operations: list[Operation]) -> Resource:
-    """The resource tree of ``operations`` (the root stands for the client)."""
+def build_resources(operations: list[Operation], tag_docs: dict[str, str]) -> Resource:
+    """The resource tree of ``operations`` (the root stands for the client).
+
+    A resource whose operations share one tag takes that tag's description as its doc.
+    """
     places = {index: (op.resource, op.name) for index, op in enumerate(operations)}
     by_path: dict[tuple[str, ...], Resource] = {}
     root = _resource(resource_tree(places), "", "", "resources", by_path)
     for operation in operations:
         by_path[operation.resource].operations.append(operation)
+    for resource in by_path.values():
+        tags = {tag for op in resource.operations for tag in op.tags[:1]}
+        if len(tags) == 1 and all(op.tags for op in resource.operations):
+            resource.doc = tag_docs.get(tags.pop(), "")
+    _inherit_docs(root)
     return root
+
+
+def _inherit_docs(resource: Resource) -> str:
+    """A resource with no operations of its own takes the doc its sub-resources agree on."""
+    docs = {_inherit_docs(child) for child in resource.children}
+    if not resource.operations and not resource.doc and len(docs) == 1:
+        resource.doc = docs.pop()
+    return resource.doc
 
 
 def _resource(

@@ -234,6 +234,7 @@ class Operation:
     response: Response
     resource: tuple[str, ...] = ()
     name: str = ""
+    tags: list[str] = field(default_factory=list[str])
 
     @property
     def arguments(self) -> list[Param]:

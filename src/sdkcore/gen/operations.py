@@ -95,6 +95,7 @@ class OperationBuilder:
             response=response,
             resource=resource,
             name=name,
+            tags=raw.tags,
         )
 
     # -- parameters -----------------------------------------------------------------
