@@ -17,6 +17,7 @@ from sdkcore import (
     NOT_GIVEN,
     OVERRIDE_CAST_TO_HEADER,
     RAW_RESPONSE_HEADER,
+    APIConnectionError,
     APIResponse,
     APIStatusError,
     AsyncAPIClient,
@@ -443,3 +444,43 @@ def test_the_default_pool_is_bounded() -> None:
         pool: Any = client._client._transport._pool  # type: ignore[attr-defined]  # httpcore2 pool
         assert pool._max_connections == 1000
         assert pool._max_keepalive_connections == 100
+
+
+# --- what a new user gets wrong first ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("base_url", ["not-a-url", "ftp://files.example", "://x", "/v1", "http://"])
+def test_a_base_url_that_is_not_http_is_refused_when_the_client_is_made(base_url: str) -> None:
+    for client_class in (SyncAPIClient, AsyncAPIClient):
+        with pytest.raises(ValueError, match="base_url") as info:
+            client_class(base_url)
+        assert repr(base_url) in str(info.value)
+
+
+def unanswered_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+def test_a_refused_connection_reads_the_same_sync_and_async() -> None:
+    url = f"http://127.0.0.1:{unanswered_port()}"
+    with Client(url, max_retries=0) as client, pytest.raises(APIConnectionError) as sync_info:
+        client.get("/x", cast_to=object)
+
+    async def refused() -> str:
+        async with AsyncClient(url, max_retries=0) as aclient:
+            with pytest.raises(APIConnectionError) as info:
+                await aclient.get("/x", cast_to=object)
+        return str(info.value)
+
+    import anyio
+
+    port = url.rsplit(":")[-1]
+    expected = f"Could not connect to 127.0.0.1:{port}: the connection was refused, or the host"
+    assert str(sync_info.value).startswith(expected)
+    for backend in ("asyncio", "trio"):
+        assert anyio.run(refused, backend=backend) == str(sync_info.value)

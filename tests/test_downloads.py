@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import random
+import stat
 import subprocess
 import sys
 import textwrap
@@ -629,3 +631,127 @@ def test_stream_to_file_of_1_gib_keeps_peak_memory_growth_under_16_mib_plus_chun
     assert report["calls"] >= 1024 * MiB // (64 * 1024)
     assert report["growth"] < 16 * MiB + 64 * 1024, report
     assert time.monotonic() - started < 60
+
+
+# --- the mode of the written file, and errors that name the target ---------------------------
+
+
+@pytest.fixture(params=[0o022, 0o027, 0o077])
+def umask(request: pytest.FixtureRequest) -> Iterator[int]:
+    """Run the test under each of these umasks (restored after)."""
+    previous = os.umask(request.param)
+    try:
+        yield request.param
+    finally:
+        os.umask(previous)
+
+
+def mode_of(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def plain_open_mode(tmp_path: Path) -> int:
+    """The mode ``open(path, "wb")`` gives a new file under the current umask."""
+    probe = tmp_path / "probe"
+    with probe.open("wb"):
+        pass
+    mode = mode_of(probe)
+    probe.unlink()
+    return mode
+
+
+def test_a_new_download_gets_the_mode_a_plain_open_would_give(
+    server: LoopbackServer, client: Acme, tmp_path: Path, umask: int
+) -> None:
+    server.route("GET", PATH, body=BODY)
+    expected = plain_open_mode(tmp_path)
+    assert expected == 0o666 & ~umask
+    client.things.with_raw_response.content("t1").write_to_file(tmp_path / "raw.bin")
+    with client.things.with_streaming_response.content("t1") as response:
+        response.stream_to_file(tmp_path / "streamed.bin")
+    assert mode_of(tmp_path / "raw.bin") == expected
+    assert mode_of(tmp_path / "streamed.bin") == expected
+
+
+@pytest.mark.anyio
+async def test_a_new_download_gets_the_mode_a_plain_open_would_give_async(
+    server: LoopbackServer, async_client: AsyncAcme, tmp_path: Path, umask: int
+) -> None:
+    server.route("GET", PATH, body=BODY)
+    expected = 0o666 & ~umask
+    await (await async_client.things.with_raw_response.content("t1")).write_to_file(
+        tmp_path / "raw.bin"
+    )
+    async with async_client.things.with_streaming_response.content("t1") as response:
+        await response.stream_to_file(tmp_path / "streamed.bin")
+    assert mode_of(tmp_path / "raw.bin") == expected
+    assert mode_of(tmp_path / "streamed.bin") == expected
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o600, 0o755])
+def test_a_replaced_file_keeps_its_mode(
+    server: LoopbackServer, client: Acme, tmp_path: Path, mode: int
+) -> None:
+    server.route("GET", PATH, body=BODY)
+    for name in ("raw.bin", "streamed.bin"):
+        (tmp_path / name).write_bytes(OLD)
+        (tmp_path / name).chmod(mode)
+    client.things.with_raw_response.content("t1").write_to_file(tmp_path / "raw.bin")
+    with client.things.with_streaming_response.content("t1") as response:
+        response.stream_to_file(tmp_path / "streamed.bin")
+    assert files_in(tmp_path) == {"raw.bin": BODY, "streamed.bin": BODY}
+    assert mode_of(tmp_path / "raw.bin") == mode
+    assert mode_of(tmp_path / "streamed.bin") == mode
+
+
+@pytest.mark.anyio
+async def test_a_replaced_file_keeps_its_mode_async(
+    server: LoopbackServer, async_client: AsyncAcme, tmp_path: Path
+) -> None:
+    server.route("GET", PATH, body=BODY)
+    target = tmp_path / "out.bin"
+    target.write_bytes(OLD)
+    target.chmod(0o640)
+    async with async_client.things.with_streaming_response.content("t1") as response:
+        await response.stream_to_file(target)
+    await (await async_client.things.with_raw_response.content("t1")).write_to_file(target)
+    assert mode_of(target) == 0o640
+
+
+def test_a_download_into_a_directory_names_the_directory_and_leaves_nothing(
+    server: LoopbackServer, client: Acme, tmp_path: Path
+) -> None:
+    server.route("GET", PATH, body=BODY)
+    with (
+        client.things.with_streaming_response.content("t1") as response,
+        pytest.raises(IsADirectoryError) as info,
+    ):
+        response.stream_to_file(tmp_path)
+    assert info.value.filename == str(tmp_path)
+    assert ".part" not in str(info.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.anyio
+async def test_a_download_into_a_directory_names_the_directory_and_leaves_nothing_async(
+    server: LoopbackServer, async_client: AsyncAcme, tmp_path: Path
+) -> None:
+    server.route("GET", PATH, body=BODY)
+    response = await async_client.things.with_raw_response.content("t1")
+    with pytest.raises(IsADirectoryError) as info:
+        await response.write_to_file(tmp_path)
+    assert info.value.filename == str(tmp_path)
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_download_beneath_a_file_names_the_target_not_the_temporary_file(
+    server: LoopbackServer, client: Acme, tmp_path: Path
+) -> None:
+    server.route("GET", PATH, body=BODY)
+    (tmp_path / "a-file").write_bytes(b"x")
+    target = tmp_path / "a-file" / "out.bin"
+    response = client.things.with_raw_response.content("t1")
+    with pytest.raises(NotADirectoryError) as info:
+        response.write_to_file(target)
+    assert info.value.filename == str(target)
+    assert ".part" not in str(info.value)

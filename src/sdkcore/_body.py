@@ -64,9 +64,12 @@ def transport_error(exc: Exception, request: httpx2.Request) -> APIConnectionErr
     if isinstance(exc, httpx2.TimeoutException):
         return APITimeoutError(request)
     if isinstance(exc, httpx2.ConnectError):
+        # The same words sync and async (the libraries underneath phrase it differently;
+        # their own message stays on ``__cause__``).
+        port = request.url.port or {"http": 80, "https": 443}.get(request.url.scheme, "")
         return APIConnectionError(
-            message=f"Could not connect to {request.url.host}:{request.url.port or ''} "
-            f"(connection refused or unreachable): {exc}",
+            message=f"Could not connect to {request.url.host}:{port}: the connection was "
+            "refused, or the host is unreachable.",
             request=request,
         )
     message = f"Connection error: {type(exc).__name__}: {exc}"

@@ -8,8 +8,10 @@ target keeps its old content, or stays absent.
 
 from __future__ import annotations
 
+import errno
 import os
-import tempfile
+import secrets
+import stat
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -32,10 +34,14 @@ class _TempFile:
 
     def __init__(self, target: FileTarget) -> None:
         self.target = Path(target)
-        fd, name = tempfile.mkstemp(
-            dir=self.target.parent, prefix=f".{self.target.name}.", suffix=".part"
-        )
-        self.path = Path(name)
+        if self.target.is_dir():
+            raise IsADirectoryError(errno.EISDIR, "Cannot download into a directory", str(target))
+        # Created as ``open(target, "wb")`` would be: mode 0o666 less the umask (mkstemp
+        # would make it 0o600, and the rename would carry that to the target).
+        try:
+            fd, self.path = _create_beside(self.target)
+        except OSError as exc:
+            raise type(exc)(exc.errno, exc.strerror, str(self.target)) from exc
         self.file: IO[bytes] = os.fdopen(fd, "wb")
         self._unsynced = 0
 
@@ -57,8 +63,13 @@ class _TempFile:
         try:
             self.file.flush()
             os.fsync(self.file.fileno())
+            _keep_mode_of(self.target, self.file.fileno())
             self.file.close()
             os.replace(self.path, self.target)
+        except OSError as exc:
+            self.abort()
+            # Name the file the caller asked for, not the hidden temporary one.
+            raise type(exc)(exc.errno, exc.strerror, str(self.target)) from exc
         except BaseException:
             self.abort()
             raise
@@ -71,6 +82,27 @@ class _TempFile:
         self.file.seek(0)
         self.file.truncate()
         self._unsynced = 0
+
+
+def _create_beside(target: Path) -> tuple[int, Path]:
+    """A new hidden file beside ``target``, opened for writing, as ``open(..., "wb")`` makes it."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        path = target.parent / f".{target.name}.{secrets.token_hex(6)}.part"
+        try:
+            return os.open(path, flags, 0o666), path
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "No free temporary name beside the target", str(target))
+
+
+def _keep_mode_of(target: Path, fd: int) -> None:
+    """A replaced file keeps its permission bits."""
+    try:
+        mode = stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        return
+    os.fchmod(fd, mode)
 
 
 class AtomicFile:
