@@ -169,7 +169,7 @@ def make_row(
     mid = medians(times)
     peers = [name for name in PEERS if name in times]
     peer = min(peers, key=mid.__getitem__) if peers else None
-    return Row(
+    row = Row(
         scenario,
         mid,
         subject,
@@ -180,6 +180,16 @@ def make_row(
         target_peer=target_peer,
         events=events,
     )
+    spread = [spread_note(times, other, subject) for other in (OPENAI, peer) if other in times]
+    if spread:
+        row.notes.append("per-round ratios " + "; ".join(spread))
+    return row
+
+
+def spread_note(times: dict[str, list[float]], slow: str, fast: str) -> str:
+    """The lowest and highest per-round ``slow``/``fast`` ratio, e.g. ``openai 6.1-7.3x``."""
+    ratios = [s / f for s, f in zip(times[slow], times[fast], strict=True)]
+    return f"{slow} {min(ratios):.2f}-{max(ratios):.2f}x"
 
 
 def missing_feature(*names: str) -> str | None:

@@ -29,7 +29,7 @@ from benchmarks._children import (
     run_child,
     timed_with_peak_rss,
 )
-from benchmarks._harness import OPENAI, PLAIN, SDKCORE, Row, Settings, median_ratio
+from benchmarks._harness import OPENAI, PLAIN, SDKCORE, Row, Settings, median_ratio, spread_note
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -63,6 +63,10 @@ def run(settings: Settings) -> list[Row]:
         peer=PLAIN,
         target_openai=1.03,
         target_peer=0.97,
+    )
+    row.notes.append(
+        "per-round ratios "
+        + "; ".join(spread_note(seconds, other, SDKCORE) for other in (OPENAI, PLAIN))
     )
     mbps = {name: size / MIB / t for name, t in row.times.items()}
     row.notes.append("MiB/s: " + ", ".join(f"{name} {value:,.0f}" for name, value in mbps.items()))

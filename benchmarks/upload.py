@@ -30,6 +30,7 @@ from benchmarks._harness import (
     Settings,
     guarded,
     median_ratio,
+    spread_note,
 )
 
 if TYPE_CHECKING:
@@ -71,6 +72,10 @@ def _measure(settings: Settings, title: str, size: int) -> Row:
         vs_openai=median_ratio(seconds, OPENAI, SDKCORE),
         vs_peer=median_ratio(seconds, PLAIN, SDKCORE),
         peer=PLAIN,
+    )
+    row.notes.append(
+        "per-round ratios "
+        + "; ".join(spread_note(seconds, other, SDKCORE) for other in (OPENAI, PLAIN))
     )
     mbps = {name: size / MIB / t for name, t in row.times.items()}
     row.notes.append("MiB/s: " + ", ".join(f"{name} {value:,.0f}" for name, value in mbps.items()))
