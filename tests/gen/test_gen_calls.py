@@ -385,3 +385,16 @@ async def test_a_multipart_body_sends_file_parts_and_form_fields_async(
     form = server.requests[-1].form()
     assert form.fields == {"purpose": ["assistants"]}
     assert form.files["file"][0].data == b"abc"
+
+
+@requires_runtime("default_query")
+def test_an_api_key_query_scheme_sends_the_key_with_every_call(
+    server: LoopbackServer, sdk: Callable[[str], ModuleType]
+) -> None:
+    notes = sdk("openapi31.yaml")
+    note = {"id": 7, "kind": "note", "body": None, "archived_at": None}
+    server.route("GET", "/notes/7", json=note)
+    with notes.Openapi31(api_key="q-key", base_url=server.url) as client:
+        found = client.notes.retrieve(7)
+    assert (found.id, found.kind, found.body) == (7, "note", None)
+    assert server.requests[-1].query == {"api_key": "q-key"}

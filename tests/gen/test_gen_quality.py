@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import ast
 import inspect
+import json
 import subprocess
 import sys
+import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
 import sdkcore
+import sdkcore.gen
 from sdkcore.gen.format import ruff_command
+from sdkcore.gen.generate import generate
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from sdkcore.gen.generate import Generated
 
 
@@ -34,9 +37,16 @@ def _accepts_files() -> bool:
         return "files" in inspect.signature(client.post).parameters
 
 
+def _accepts_default_query() -> bool:
+    return "default_query" in inspect.signature(sdkcore.SyncAPIClient.__init__).parameters
+
+
 def _runtime_gaps(generated: Generated) -> list[str]:
     """What the package needs from sdkcore that this sdkcore does not have yet."""
     missing = sorted(name for name in _sdkcore_names(generated.path) if not hasattr(sdkcore, name))
+    client = (generated.path / "_client.py").read_text()
+    if "default_query=" in client and not _accepts_default_query():
+        missing.append("default_query= on the clients")
     resources = (generated.path / "resources").rglob("*.py")
     if not _accepts_files() and any("files=" in path.read_text() for path in resources):
         missing.append("files= on the request methods")
@@ -119,3 +129,59 @@ def test_a_resource_loads_its_module_and_no_model_until_a_call(
     assert [name for name in loaded if ".types" in name] == []
     assert "sse.resources.chat.completions" in loaded
     assert "sse.resources.events" not in loaded
+
+
+@pytest.mark.slow
+def test_thousands_of_files_linked_by_refs_generate_without_deep_recursion(tmp_path: Path) -> None:
+    count = 3000
+    schemas = tmp_path / "schemas"
+    schemas.mkdir()
+    for index in range(count):
+        link = {"$ref": f"s{index + 1}.yaml"} if index + 1 < count else {"type": "string"}
+        (schemas / f"s{index}.yaml").write_text(
+            f"type: object\nproperties:\n  value: {{type: integer}}\n  next: {json.dumps(link)}\n"
+        )
+    answer = {
+        "description": "ok",
+        "content": {"application/json": {"schema": {"$ref": "schemas/s0.yaml"}}},
+    }
+    root = {
+        "openapi": "3.1.0",
+        "info": {"title": "Chain", "version": "1"},
+        "servers": [{"url": "https://chain.example.com"}],
+        "paths": {"/head": {"get": {"responses": {"200": answer}}}},
+    }
+    (tmp_path / "openapi.json").write_text(json.dumps(root))
+    started = time.perf_counter()
+    result = generate(tmp_path, package="chain", out=tmp_path / "out")
+    assert time.perf_counter() - started < 60
+    models = sorted((result.path / "types").glob("s*.py"))
+    assert len(models) == count
+    assert "next: S2 | None = None" in (result.path / "types" / "s1.py").read_text()
+
+
+def test_the_runtime_never_imports_the_generator() -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sdkcore, sys; print(any(m.startswith('sdkcore.gen') for m in sys.modules))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.strip() == "False"
+
+
+def test_the_generator_imports_only_public_names_of_sdkcore() -> None:
+    package = Path(sdkcore.gen.__file__).parent
+    for path in package.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.ImportFrom)
+                and (node.module or "").startswith("sdkcore")
+                and node.level == 0
+            ):
+                assert node.module == "sdkcore", f"{path.name} imports {node.module}"
+                assert all(alias.name in sdkcore.__all__ for alias in node.names), path.name
