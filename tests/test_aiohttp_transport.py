@@ -58,10 +58,16 @@ SLACK = 0.5
 TIMEOUT = httpx2.Timeout(5.0, read=0.3)
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    # aiohttp needs an asyncio event loop: on trio it cannot run at all.
-    return "asyncio"
+@pytest.fixture(
+    params=[
+        "asyncio",
+        # aiohttp needs an asyncio event loop: on trio it cannot run at all. The variant
+        # is listed, skipped, so that the suite's rule of one run per backend still holds.
+        pytest.param("trio", marks=pytest.mark.skip(reason="aiohttp runs on asyncio only")),
+    ]
+)
+def anyio_backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
 
 
 def make_client(kind: str, **kwargs: Any) -> httpx2.AsyncClient:
@@ -468,6 +474,21 @@ async def test_the_defaults_are_sdkcores_timeout_and_limits(server: LoopbackServ
         await http.get(server.url)
         assert http.transport.connector is not None
         assert http.transport.connector.limit == DEFAULT_CONNECTION_LIMITS.max_connections
+
+
+async def test_without_keepalive_each_response_closes_its_connection(
+    server: LoopbackServer,
+) -> None:
+    server.route("GET", "/", text="")
+    async with AiohttpClient(limits=httpx2.Limits(max_keepalive_connections=0)) as http:
+        for _ in range(3):
+            await http.get(server.url)
+    assert len({request.connection for request in server.requests}) == 3
+
+
+def test_an_argument_that_picks_another_transport_raises_type_error() -> None:
+    with pytest.raises(TypeError, match="proxy"):
+        AiohttpClient(proxy="http://127.0.0.1:9")
 
 
 def test_without_aiohttp_the_client_names_the_extra_to_install(
