@@ -591,7 +591,11 @@ async def test_after_500_faulty_requests_no_connection_is_lent_out_async(
         assert lent_out(http) == 0
         with anyio.fail_after(0.5):
             assert await afetch(client, "/ok") == {"ok": True}
+    assert sum(outcomes.values()) == 500
     assert outcomes["ok"] > 300
+    assert len(outcomes) > 2  # several kinds of typed errors were met: the faults happened
+    attempts = len(loopback_server.requests) - 1  # the last one is the healthy /ok
+    assert attempts > 500  # failed attempts were retried
 
 
 # --- redirects -----------------------------------------------------------------------------------

@@ -104,6 +104,7 @@ def test_tour_runs_every_feature_and_exits_zero(mode: str) -> None:
     assert "Retrying GET" in result.stderr  # the 429 retry is shown while it waits
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", ["sync", "async"])
 def test_raw_shows_status_request_id_rate_limits_body_and_retries(mode: str) -> None:
     result = run_cli("raw", *(["--async"] if mode == "async" else []))
@@ -118,6 +119,7 @@ def test_raw_shows_status_request_id_rate_limits_body_and_retries(mode: str) -> 
     assert "embedded server at http://127.0.0.1:" in result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", ["sync", "async"])
 def test_chat_streams_tokens_then_time_to_first_token(mode: str) -> None:
     result = run_cli("chat", "hello there", *(["--async"] if mode == "async" else []))
@@ -127,6 +129,7 @@ def test_chat_streams_tokens_then_time_to_first_token(mode: str) -> None:
     assert re.search(r"-- \d+ chunks in .*, time to first token \d+ ms", result.stdout)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", ["sync", "async"])
 def test_download_writes_the_file_with_progress_lines(mode: str, tmp_path: Path) -> None:
     out = tmp_path / "sample.bin"
@@ -141,6 +144,7 @@ def test_download_writes_the_file_with_progress_lines(mode: str, tmp_path: Path)
     assert progress[-1].strip().startswith("download: 8.0 MiB / 8.0 MiB (100%)")
 
 
+@pytest.mark.slow
 def test_unreachable_server_prints_one_error_line_and_exits_nonzero() -> None:
     result = run_cli("--base-url", "http://127.0.0.1:1", "--api-key", "sk-test", "raw")
 
@@ -152,6 +156,7 @@ def test_unreachable_server_prints_one_error_line_and_exits_nonzero() -> None:
     assert "sk-test" not in result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_unknown_file_is_one_404_error_line_and_no_file(tmp_path: Path) -> None:
     out = tmp_path / "nothing.bin"
     result = run_cli("download", "file-nope", str(out))

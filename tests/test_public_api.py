@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ast
+import importlib
 import inspect
+from pathlib import Path
 
 import pytest
 
@@ -102,12 +105,16 @@ SYNC_ASYNC_PAIRS = [
     (sdkcore.SyncAPIClient, sdkcore.AsyncAPIClient),
     (sdkcore.SyncAPIResource, sdkcore.AsyncAPIResource),
     (sdkcore.JSONLDecoder, sdkcore.AsyncJSONLDecoder),
+    (sdkcore.SyncVerb, sdkcore.AsyncVerb),
 ]
 
 # The protocol methods whose async spelling differs; each pair is compared as one.
 _TWIN_NAMES = {
     "__iter__": "iter",
     "__aiter__": "iter",
+    "__next__": "next",
+    "__anext__": "next",
+    "__call__": "call",
     "__enter__": "enter",
     "__aenter__": "enter",
     "__exit__": "exit",
@@ -129,6 +136,47 @@ def _public_methods(cls: type) -> dict[str, inspect.Signature]:
     return methods
 
 
+#: Names whose annotation differs between the twins only by the sync/async spelling.
+_ASYNC_SPELLING = {
+    "AsyncAPIResponse": "APIResponse",
+    "AsyncBinaryAPIResponse": "BinaryAPIResponse",
+    "AsyncStreamedBinaryAPIResponse": "StreamedBinaryAPIResponse",
+    "AsyncStream": "Stream",
+    "AsyncAPIClient": "SyncAPIClient",
+    "AsyncJSONLDecoder": "JSONLDecoder",
+    "AsyncIterator": "Iterator",
+    "AsyncGenerator": "Generator",
+    "AsyncResponseContextManager": "ResponseContextManager",
+    "_AsyncStreamT": "_StreamT",
+    "httpx2.AsyncClient": "httpx2.Client",
+}
+
+
+def _sync_spelling(annotation: object) -> str:
+    text = str(annotation)
+    for async_name, sync_name in _ASYNC_SPELLING.items():
+        text = text.replace(async_name, sync_name)
+    return text.replace("Awaitable[", "[")
+
+
+def _parameters(signature: inspect.Signature) -> list[tuple[str, object, object, str]]:
+    return [
+        (p.name, p.kind, p.default, _sync_spelling(p.annotation))
+        for p in signature.parameters.values()
+    ]
+
+
+@pytest.mark.parametrize(("sync_cls", "async_cls"), SYNC_ASYNC_PAIRS)
+def test_sync_and_async_twins_have_the_same_parameter_annotations(
+    sync_cls: type, async_cls: type
+) -> None:
+    sync_methods = _public_methods(sync_cls)
+    async_methods = _public_methods(async_cls)
+    async_methods.pop("aclose", None)
+    for name, signature in sync_methods.items():
+        assert _parameters(signature) == _parameters(async_methods[name]), name
+
+
 @pytest.mark.parametrize(("sync_cls", "async_cls"), SYNC_ASYNC_PAIRS)
 def test_sync_and_async_twins_have_the_same_methods_and_signatures(
     sync_cls: type, async_cls: type
@@ -143,3 +191,101 @@ def test_sync_and_async_twins_have_the_same_methods_and_signatures(
             (p.name, p.kind, p.default) for p in async_methods[name].parameters.values()
         ]
         assert sync_params == async_params, name
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        n
+        for n in sdkcore.__all__
+        if inspect.isclass(getattr(sdkcore, n)) or inspect.isfunction(getattr(sdkcore, n))
+    ],
+)
+def test_every_public_class_and_function_names_the_package_as_its_module(name: str) -> None:
+    value = getattr(sdkcore, name)
+    if value.__name__ != name:  # an alias of a class from elsewhere (``Body = object``)
+        assert not value.__module__.startswith("sdkcore._")
+        return
+    assert value.__module__ == "sdkcore"
+
+
+def test_errors_show_the_package_in_reprs_and_tracebacks() -> None:
+    assert repr(sdkcore.NotFoundError) == "<class 'sdkcore.NotFoundError'>"
+    assert sdkcore.Stream.__module__ == "sdkcore"
+
+
+# --- every type a public signature names is public too ----------------------------------------
+
+_PACKAGE = Path(sdkcore.__file__).parent
+
+
+def _imported_names(module_name: str) -> dict[str, tuple[str, str]]:
+    """``name -> (module, original name)`` for every ``from .x import y`` in a module."""
+    path = _PACKAGE / (module_name.removeprefix("sdkcore.").replace(".", "/") + ".py")
+    found: dict[str, tuple[str, str]] = {}
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module:
+            for alias in node.names:
+                found[alias.asname or alias.name] = (f"sdkcore.{node.module}", alias.name)
+    return found
+
+
+def _annotations_of(value: object) -> list[str]:
+    members: list[object] = [value]
+    if inspect.isclass(value):
+        members = [
+            member
+            for name, member in vars(value).items()
+            if not name.startswith("_") or name in ("__init__", "__call__")
+        ]
+    texts: list[str] = []
+    for member in members:
+        function = member.fget if isinstance(member, property) else member
+        if callable(function) and hasattr(function, "__annotations__"):
+            texts += [str(a) for a in function.__annotations__.values()]
+    return texts
+
+
+def _names_in(annotation: str) -> set[str]:
+    try:
+        tree = ast.parse(annotation, mode="eval")
+    except SyntaxError:
+        return set()
+    return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+
+
+def _private_types_named(name: str) -> set[str]:
+    value = getattr(sdkcore, name)
+    module = getattr(value, "__wrapped_module__", None) or _defining_module(name)
+    imported = _imported_names(module)
+    hidden: set[str] = set()
+    for annotation in _annotations_of(value):
+        for used in _names_in(annotation):
+            if used not in imported:
+                continue
+            source, original = imported[used]
+            target = getattr(importlib.import_module(source), original, None)
+            if target is not None and getattr(sdkcore, original, None) is not target:
+                hidden.add(f"{original} (from {source})")
+    return hidden
+
+
+def _defining_module(name: str) -> str:
+    for node in ast.parse((_PACKAGE / "__init__.py").read_text()).body:
+        if isinstance(node, ast.ImportFrom) and any(
+            (alias.asname or alias.name) == name for alias in node.names
+        ):
+            return f"sdkcore.{node.module}"
+    raise LookupError(name)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        n
+        for n in sdkcore.__all__
+        if inspect.isclass(getattr(sdkcore, n)) or inspect.isfunction(getattr(sdkcore, n))
+    ],
+)
+def test_every_type_a_public_signature_names_is_exported(name: str) -> None:
+    assert _private_types_named(name) == set()

@@ -883,3 +883,53 @@ async def test_a_json_answer_to_a_stream_call_raises_with_the_body_async(
         await aopen_stream(pool_async_api)
     assert info.value.body == {"object": "list", "data": [1, 2]}
     assert await aping(pool_async_api) == 99
+
+
+# --- an SDK's own status errors apply inside streams too ----------------------------------------
+
+
+class QuotaError(APIStatusError):
+    """An SDK's own error class for 429s."""
+
+
+class OwnErrors(SyncAPIClient):
+    def _make_status_error(
+        self, err_msg: str, *, body: object | None, response: httpx2.Response
+    ) -> APIStatusError:
+        if response.status_code == 429:
+            return QuotaError(f"quota: {err_msg}", response=response, body=body)
+        return super()._make_status_error(err_msg, body=body, response=response)
+
+
+class AsyncOwnErrors(AsyncAPIClient):
+    def _make_status_error(
+        self, err_msg: str, *, body: object | None, response: httpx2.Response
+    ) -> APIStatusError:
+        if response.status_code == 429:
+            return QuotaError(f"quota: {err_msg}", response=response, body=body)
+        return super()._make_status_error(err_msg, body=body, response=response)
+
+
+RATE_LIMITED_EVENT: SSEEvent = {"data": {"error": {"message": "slow down", "status": 429}}}
+
+
+def test_an_error_event_is_built_by_the_sdks_make_status_error(server: LoopbackServer) -> None:
+    server.route("GET", PATH, sse=[item(0), RATE_LIMITED_EVENT])
+    with OwnErrors(server.url, max_retries=0) as api, open_stream(api) as stream:
+        assert next(stream).n == 0
+        with pytest.raises(QuotaError) as info:
+            next(stream)
+    assert info.value.status_code == 429
+    assert info.value.body == {"message": "slow down", "status": 429}
+    assert str(info.value).startswith("quota: An error event arrived in the stream: slow down")
+
+
+async def test_an_error_event_is_built_by_the_sdks_make_status_error_async(
+    server: LoopbackServer,
+) -> None:
+    server.route("GET", PATH, sse=[item(0), RATE_LIMITED_EVENT])
+    async with AsyncOwnErrors(server.url, max_retries=0) as api:
+        stream = await aopen_stream(api)
+        assert (await anext(stream)).n == 0
+        with pytest.raises(QuotaError):
+            await anext(stream)

@@ -107,6 +107,7 @@ def collected(tmp_path_factory: pytest.TempPathFactory) -> list[Record]:
     return records
 
 
+@pytest.mark.slow
 def test_the_collected_suite_has_async_tests_and_sync_tests(
     collected: list[Record],
 ) -> None:
@@ -117,6 +118,7 @@ def test_the_collected_suite_has_async_tests_and_sync_tests(
     )
 
 
+@pytest.mark.slow
 def test_every_async_test_runs_once_on_each_backend(collected: list[Record]) -> None:
     backends: dict[str, list[str | None]] = defaultdict(list)
     for record in collected:
@@ -135,6 +137,7 @@ def _balanced(backends: list[str | None]) -> bool:
     )
 
 
+@pytest.mark.slow
 def test_no_collected_test_carries_a_skip_without_a_reason(
     collected: list[Record],
 ) -> None:

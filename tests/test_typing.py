@@ -14,6 +14,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "tests" / "typing" / "sdk_sample.py"
 
@@ -82,6 +84,7 @@ def run_mypy(tmp_path: Path, *files: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_mypy_strict_accepts_the_sdk_sample_and_reports_every_wrong_wrapped_call(
     tmp_path: Path,
 ) -> None:

@@ -11,8 +11,10 @@ from ._client import SyncAPIClient as SyncAPIClient
 from ._constants import OVERRIDE_CAST_TO_HEADER as OVERRIDE_CAST_TO_HEADER
 from ._constants import RAW_RESPONSE_HEADER as RAW_RESPONSE_HEADER
 from ._constants import VERSION
+from ._context import BodyLimits as BodyLimits
 from ._context import CallContext as CallContext
 from ._context import ClientContext as ClientContext
+from ._context import StatusErrorFactory as StatusErrorFactory
 from ._context import Timing as Timing
 from ._downloads import AsyncBinaryAPIResponse as AsyncBinaryAPIResponse
 from ._downloads import AsyncStreamedBinaryAPIResponse as AsyncStreamedBinaryAPIResponse
@@ -34,9 +36,11 @@ from ._exceptions import NotFoundError as NotFoundError
 from ._exceptions import PermissionDeniedError as PermissionDeniedError
 from ._exceptions import RateLimitError as RateLimitError
 from ._exceptions import SdkError as SdkError
+from ._exceptions import Secrets as Secrets
 from ._exceptions import SSEDecodeError as SSEDecodeError
 from ._exceptions import StreamAlreadyConsumed as StreamAlreadyConsumed
 from ._exceptions import UnprocessableEntityError as UnprocessableEntityError
+from ._files import FileTarget as FileTarget
 from ._jsonl import AsyncJSONLDecoder as AsyncJSONLDecoder
 from ._jsonl import JSONLDecoder as JSONLDecoder
 from ._models import BaseModel as BaseModel
@@ -59,6 +63,10 @@ from ._response import AsyncAPIResponse as AsyncAPIResponse
 from ._response import AsyncResponseContextManager as AsyncResponseContextManager
 from ._response import BaseAPIResponse as BaseAPIResponse
 from ._response import ResponseContextManager as ResponseContextManager
+from ._retries import Retry as Retry
+from ._retries import RetryPolicy as RetryPolicy
+from ._retries import Stop as Stop
+from ._retries import StopReason as StopReason
 from ._sse import ServerSentEvent as ServerSentEvent
 from ._sse import SSEDecoder as SSEDecoder
 from ._streaming import AsyncStream as AsyncStream
@@ -120,12 +128,14 @@ __all__ = [
     "BaseModel",
     "BinaryAPIResponse",
     "Body",
+    "BodyLimits",
     "BodyNotReplayableError",
     "BodyTooLargeError",
     "CallContext",
     "ClientContext",
     "ConflictError",
     "FileContent",
+    "FileTarget",
     "FileTypes",
     "FinalRequestOptions",
     "Headers",
@@ -148,10 +158,16 @@ __all__ = [
     "RequestFiles",
     "RequestOptions",
     "ResponseContextManager",
+    "Retry",
+    "RetryPolicy",
     "SSEDecodeError",
     "SSEDecoder",
     "SdkError",
+    "Secrets",
     "ServerSentEvent",
+    "StatusErrorFactory",
+    "Stop",
+    "StopReason",
     "Stream",
     "StreamAlreadyConsumed",
     "StreamedBinaryAPIResponse",

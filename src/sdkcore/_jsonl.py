@@ -6,6 +6,7 @@ one ``T`` per non-empty line; the two decoders only move bytes into it.
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from typing import TYPE_CHECKING, Final, Generic, Self, TypeVar
 
 import anyio
@@ -102,7 +103,9 @@ class JSONLines(Generic[_T]):
 
 
 class JSONLDecoder(Generic[_T]):
-    """Iterate a JSON Lines response body, one ``T`` per line, streamed.
+    """An iterator of ``T``, one per line of a JSON Lines response body, streamed.
+
+    ``next(rows)`` gives the next row and ``for row in rows`` goes on from there.
 
     >>> with client.things.with_streaming_response.export() as response:
     ...     for row in response.parse(to=JSONLDecoder[Row]):
@@ -119,8 +122,24 @@ class JSONLDecoder(Generic[_T]):
     ) -> None:
         self.response = response
         self._lines = JSONLines(line_type, response, max_line_size=max_line_size, strict=strict)
+        self._rows: Iterator[_T] | None = None
+
+    def __next__(self) -> _T:
+        if self._rows is None:
+            self._rows = self._read()
+        return next(self._rows)
 
     def __iter__(self) -> Iterator[_T]:
+        # A loop left early closes the response: this generator is finalised at once.
+        ended = False
+        try:
+            yield from iter(self.__next__, _NO_ITEM)
+            ended = True
+        finally:
+            if not ended:
+                self.close()
+
+    def _read(self) -> Iterator[_T]:
         try:
             with map_transport_errors(self.response.request):
                 for chunk in self.response.iter_bytes():
@@ -131,6 +150,8 @@ class JSONLDecoder(Generic[_T]):
 
     def close(self) -> None:
         """Close the response. Safe to call twice."""
+        if isinstance(self._rows, Generator):
+            self._rows.close()
         self.response.close()
 
     def __enter__(self) -> Self:
