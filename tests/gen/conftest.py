@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 #: The documents of ``specs/`` that generate a package, by package name.
 DOCUMENTS = sorted(
     [path.name for path in SPECS.glob("*.yaml") if not path.name.endswith(".sdkcore.yaml")]
+    + [path.name for path in SPECS.glob("*.json")]
     + ["split"]
 )
 

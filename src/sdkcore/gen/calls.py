@@ -219,7 +219,7 @@ class CallWriter:
             return self._sdk("HttpxBinaryResponseContent")
         if response.kind == "text":
             return "str"
-        if response.kind == "none" or response.type is None:
+        if response.kind == "none" or response.type is None or response.type == Prim("none"):
             return self.imports.name("types", "NoneType")
         expr = response.type
         if _has_literal(self.api, expr):
