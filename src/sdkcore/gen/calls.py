@@ -53,8 +53,10 @@ class CallWriter:
         self.api = api
         self.imports = imports
         self.is_async = is_async
-        self.models = TypeWriter(api.defs, imports, flavor="model", typing_only=True)
-        self.params = TypeWriter(api.defs, imports, flavor="typeddict", typing_only=True)
+        self.models: TypeWriter = TypeWriter(api.defs, imports, flavor="model", typing_only=True)
+        self.params: TypeWriter = TypeWriter(
+            api.defs, imports, flavor="typeddict", typing_only=True
+        )
         self._local: list[str] = []
 
     def shadow(self, names: set[str]) -> None:

@@ -37,8 +37,8 @@ class MethodWriter:
     def __init__(self, api: Api, imports: Imports, *, is_async: bool) -> None:
         self.imports = imports
         self.is_async = is_async
-        self.args = TypeWriter(api.defs, imports, flavor="argument", typing_only=True)
-        self.calls = CallWriter(api, imports, is_async=is_async)
+        self.args: TypeWriter = TypeWriter(api.defs, imports, flavor="argument", typing_only=True)
+        self.calls: CallWriter = CallWriter(api, imports, is_async=is_async)
 
     def method(self, operation: Operation, shadowed: set[str]) -> list[str]:
         """The lines of the method for ``operation``, indented for a class body.

@@ -88,8 +88,8 @@ class Documents:
     """
 
     def __init__(self, root_file: Path, parsed: dict[str, object] | None = None) -> None:
-        self.root = Loc(str(root_file.resolve()))
-        self.base_dir = root_file.resolve().parent
+        self.root: Loc = Loc(str(root_file.resolve()))
+        self.base_dir: Path = root_file.resolve().parent
         self._files: dict[str, object] = dict(parsed or {})
 
     def file(self, path: str) -> object:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .errors import SpecError
-from .loader import Loc
+from .loader import Documents, Loc
 from .model import (
     AliasDef,
     Def,
@@ -103,8 +103,8 @@ class Schemas:
     """
 
     def __init__(self, resolver: Resolver) -> None:
-        self.resolver = resolver
-        self.docs = resolver.docs
+        self.resolver: Resolver = resolver
+        self.docs: Documents = resolver.docs
         self.defs: dict[str, Def] = {}
         self.components: list[str] = []
         self.warnings: list[str] = []
