@@ -101,7 +101,7 @@ def _cyclic(defs: list[Def]) -> bool:
 def _model_class(found: ObjectDef, writer: TypeWriter) -> list[str]:
     base = writer.imports.name("sdkcore", "BaseModel")
     lines = [f"class {found.name}({base}):"]
-    lines.extend(_doc_lines(found, "    ") or [f'    """The {found.name} object."""'])
+    lines.extend(_doc_lines(found, "    ") or [f'    """The `{found.name}` object."""'])
     writer.shadowed = {field.name for field in found.fields}
     for field in found.fields:
         lines.append("")
@@ -151,7 +151,9 @@ def _param_module(api: Api, module: str, defs: list[Def]) -> str:
 def _typed_dict(found: ObjectDef, writer: TypeWriter) -> list[str]:
     typed_dict = writer.imports.name("typing_extensions", "TypedDict")
     lines = [f"class {found.param_name}({typed_dict}, total=False):"]
-    lines.extend(_doc_lines(found, "    ") or [f'    """The {found.param_name} request data."""'])
+    about = f"`{found.name}` as sent in a request" if found.needs_model else "A request's data"
+    fallback = f'    """{about}."""'
+    lines.extend(_doc_lines(found, "    ") or [fallback])
     fields = [field for field in found.fields if not field.read_only]
     writer.shadowed = {field.key for field in fields}
     for field in fields:
@@ -171,8 +173,11 @@ def _module_doc(defs: list[Def], flavor: str) -> str:
     names = [found.name if flavor == "model" else found.param_name for found in defs]
     if len(defs) == 1 and defs[0].doc:
         return f"`{names[0]}`: {summary(defs[0].doc)}"
-    kind = "Models" if flavor == "model" else "Request types"
-    return f"{kind}: {', '.join(f'`{name}`' for name in sorted(names))}."
+    kind = "model" if flavor == "model" else "request type"
+    if len(defs) == 1:
+        return f"The `{names[0]}` {kind}."
+    listed = ", ".join(f"`{name}`" for name in sorted(names))
+    return f"The {kind}s {listed}, which refer to each other."
 
 
 def _module(api: Api, doc: str, imports: Imports, names: list[str], body: list[str]) -> str:
