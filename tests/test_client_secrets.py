@@ -30,7 +30,7 @@ from sdkcore import (
     make_request_options,
     to_streamed_response_wrapper,
 )
-from sdkcore._exceptions import redact_headers, redact_url, scrub_secrets
+from sdkcore._secrets import redact_headers, redact_url, scrub_secrets
 from sdkcore.testing import CutAfter, FailTimes, RecordedWaits, Reply, Stall
 
 if TYPE_CHECKING:

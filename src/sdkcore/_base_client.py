@@ -9,8 +9,10 @@ layer read that and never ask the client anything. ``SyncAPIClient`` and
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar
 
 import httpx2
 
@@ -26,11 +28,13 @@ from ._constants import (
     DEFAULT_TIMEOUT,
 )
 from ._context import BodyLimits, CallContext, ClientContext, Timing
-from ._exceptions import APIStatusError, Secrets, status_error_class
+from ._copying import Copy, copy_call, copying
+from ._exceptions import APIStatusError, status_error_class
 from ._multipart import BodyNotReplayableError, MultipartForm, encode_multipart
 from ._options import FinalRequestOptions, ReturnMode
 from ._qs import Querystring
 from ._response import is_jsonl_target
+from ._secrets import Secrets
 from ._types import NOT_GIVEN, NotGiven, Omit, ProgressCallback, Query, TimeoutTypes
 from ._typing import is_json_object
 
@@ -38,6 +42,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from ._context import AsyncCall, AsyncResend, SyncCall, SyncResend
+    from ._hooks import Hooks
 
 
 __all__ = ["BaseClient"]
@@ -48,8 +53,13 @@ _JOINED_URLS_KEPT = 1024
 _EVENT_STREAM = "text/event-stream"
 
 
-def _base_url(base_url: str | httpx2.URL) -> httpx2.URL:
-    """``base_url`` with a trailing slash; ``ValueError`` unless it is an http(s) URL."""
+def _base_url(base_url: str | httpx2.URL) -> tuple[httpx2.URL, tuple[tuple[str, str], ...]]:
+    """``base_url`` with a trailing slash and without its query, and the query's pairs.
+
+    Paths join before the query (``https://h/openai?api-version=1`` and
+    ``chat/completions`` give ``https://h/openai/chat/completions?api-version=1``).
+    Raises ``ValueError`` unless it is an absolute http(s) URL.
+    """
     try:
         url = httpx2.URL(base_url)
     except httpx2.InvalidURL as exc:
@@ -58,7 +68,29 @@ def _base_url(base_url: str | httpx2.URL) -> httpx2.URL:
         raise ValueError(
             f"base_url must be an absolute http:// or https:// URL, got {str(base_url)!r}"
         )
-    return url if url.raw_path.endswith(b"/") else url.copy_with(raw_path=url.raw_path + b"/")
+    query = tuple(url.params.multi_items())
+    path = url.raw_path.partition(b"?")[0]
+    path = path if path.endswith(b"/") else path + b"/"
+    return url.copy_with(raw_path=path, fragment=None), query
+
+
+@dataclass(frozen=True, slots=True)
+class _Settings:
+    """What ``BaseClient.__init__`` was given (a copy replaces some)."""
+
+    base_url: str | httpx2.URL
+    timeout: TimeoutTypes | NotGiven
+    max_retries: int
+    max_retry_after: float
+    stream_idle_timeout: float | None
+    max_body_size: int | None
+    max_decompressed_size: int | None
+    max_event_size: int | None
+    default_headers: Mapping[str, str] | None
+    default_query: Mapping[str, object] | None
+    hooks: Hooks | None
+    _strict_response_validation: bool
+    _timing: Timing | None
 
 
 def _attempt_timeout(timeout: TimeoutTypes) -> float | None:
@@ -91,6 +123,13 @@ class BaseClient(Generic[_HttpClientT]):
     _retry_count_header: ClassVar[str | None] = "X-Retry-Count"
 
     _client: _HttpClientT
+    _init_arguments: tuple[tuple[Any, ...], dict[str, Any]]
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Self:
+        client = super().__new__(cls)
+        # What the class was called with, so that ``with_options`` can call it again.
+        client._init_arguments = (args, kwargs)
+        return client
 
     def __init__(
         self,
@@ -104,31 +143,63 @@ class BaseClient(Generic[_HttpClientT]):
         max_decompressed_size: int | None = DEFAULT_MAX_DECOMPRESSED_SIZE,
         max_event_size: int | None = DEFAULT_MAX_EVENT_SIZE,
         default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
+        hooks: Hooks | None = None,
         http_client: _HttpClientT | None = None,
         _strict_response_validation: bool = False,
         _timing: Timing | None = None,
     ) -> None:
-        self._base_url = _base_url(base_url)
+        given = _Settings(
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            max_retry_after=max_retry_after,
+            stream_idle_timeout=stream_idle_timeout,
+            max_body_size=max_body_size,
+            max_decompressed_size=max_decompressed_size,
+            max_event_size=max_event_size,
+            default_headers=default_headers,
+            default_query=default_query,
+            hooks=hooks,
+            _strict_response_validation=_strict_response_validation,
+            _timing=_timing,
+        )
+        copy = copying.get()
+        copying.set(None)  # for this client only, not for any it makes itself
+        self._copied: Mapping[str, Any] = {} if copy is None else copy.settings
+        if copy is not None:
+            given = dataclasses.replace(given, **copy.settings)
+            http_client = copy.http_client  # type: ignore[assignment]  # the original's pool
+        self._configure(given, http_client, owns=copy is None and http_client is None)
+
+    def _configure(self, given: _Settings, http_client: _HttpClientT | None, *, owns: bool) -> None:
+        self._base_url, self._base_query = _base_url(given.base_url)
+        timeout = given.timeout
         # Without a timeout of its own the client takes an injected client's.
         if isinstance(timeout, NotGiven):
             timeout = DEFAULT_TIMEOUT if http_client is None else http_client.timeout
         self._timeout: TimeoutTypes = timeout
-        self._custom_headers = dict(default_headers or {})
-        self._owns_client = http_client is None
+        self._custom_headers = dict(given.default_headers or {})
+        self._default_query = dict(given.default_query or {})
+        self._hooks = given.hooks
+        self._owns_client = owns
         self._client = self._adopt_http_client(
             self._create_http_client() if http_client is None else http_client
         )
         self._joined_urls: dict[str, httpx2.URL] = {}
         self._context = ClientContext(
-            timing=_timing or Timing(),
+            timing=given._timing or Timing(),
             secrets=Secrets.of(self._secret_headers, self._secret_query_params),
-            limits=BodyLimits(max_body_size, max_decompressed_size, max_event_size),
-            strict=_strict_response_validation,
-            max_retries=max_retries,
-            max_retry_after=max_retry_after,
-            stream_idle_timeout=stream_idle_timeout,
+            limits=BodyLimits(
+                given.max_body_size, given.max_decompressed_size, given.max_event_size
+            ),
+            strict=given._strict_response_validation,
+            max_retries=given.max_retries,
+            max_retry_after=given.max_retry_after,
+            stream_idle_timeout=given.stream_idle_timeout,
             default_stream_cls=self._default_stream_cls,
             make_status_error=self._make_status_error,
+            hooks=given.hooks,
             follow_redirects=self._client.follow_redirects,
             max_redirects=self._client.max_redirects,
             resend=self._sync_resend(),
@@ -137,6 +208,50 @@ class BaseClient(Generic[_HttpClientT]):
             acall=self._async_call(),
         )
         self._bind_verbs()
+
+    def with_options(
+        self,
+        *,
+        set_default_headers: Mapping[str, str] | None = None,
+        set_default_query: Mapping[str, object] | None = None,
+        **changes: Any,
+    ) -> Self:
+        """A new client of the same class: the same arguments but ``changes``, one pool.
+
+        Any argument of the SDK's constructor (``api_key``) or of sdkcore's
+        (``base_url``, ``timeout``, ``max_retries``, ...) may change.
+        ``default_headers`` / ``default_query`` merge over the current ones;
+        ``set_default_headers`` / ``set_default_query`` replace them. The original
+        client is unchanged; closing the copy leaves the shared pool open. Raises
+        ``TypeError`` for a setting neither constructor takes.
+
+        >>> fast = client.with_options(timeout=5.0, max_retries=0)
+        >>> other_team = client.with_options(default_headers={"X-Team": "b"})
+        """
+        changes = dict(changes)
+        if set_default_headers is not None or "default_headers" in changes:
+            merged = {} if set_default_headers is not None else dict(self._custom_headers)
+            changes["default_headers"] = {
+                **merged,
+                **(set_default_headers or {}),
+                **changes.get("default_headers", {}),
+            }
+        if set_default_query is not None or "default_query" in changes:
+            merged_query = {} if set_default_query is not None else dict(self._default_query)
+            changes["default_query"] = {
+                **merged_query,
+                **(set_default_query or {}),
+                **changes.get("default_query", {}),
+            }
+        args, kwargs, base = copy_call(type(self), self._init_arguments, changes)
+        token = copying.set(Copy(self._client, {**self._copied, **base}))
+        try:
+            return type(self)(*args, **kwargs)
+        finally:
+            copying.reset(token)
+
+    #: ``copy`` is ``with_options``.
+    copy = with_options
 
     def _create_http_client(self) -> _HttpClientT:
         raise NotImplementedError
@@ -162,8 +277,10 @@ class BaseClient(Generic[_HttpClientT]):
     # -- settings ------------------------------------------------------------
     @property
     def base_url(self) -> httpx2.URL:
-        """The URL every path is joined to (with a trailing slash)."""
-        return self._base_url
+        """The URL every path is joined to (with a trailing slash, and its query if any)."""
+        if not self._base_query:
+            return self._base_url
+        return self._base_url.copy_with(params=self._base_query)
 
     @property
     def timeout(self) -> TimeoutTypes:
@@ -252,7 +369,13 @@ class BaseClient(Generic[_HttpClientT]):
         raise NotImplementedError
 
     def _query(self, params: Query) -> tuple[tuple[str, str], ...] | None:
-        return tuple(self._query_format.stringify_items(params)) or None if params else None
+        """The base URL's query, then the default query, then the call's (later wins)."""
+        if not (params or self._default_query):
+            return self._base_query or None
+        merged = {**self._default_query, **params}
+        called = {name for name, _ in self._query_format.stringify_items(merged)}
+        kept = tuple(pair for pair in self._base_query if pair[0] not in called)
+        return kept + tuple(self._query_format.stringify_items(merged)) or None
 
     def _call_headers(
         self, options: FinalRequestOptions, cast_to: object, stream: bool

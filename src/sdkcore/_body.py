@@ -66,9 +66,10 @@ def transport_error(exc: Exception, request: httpx2.Request) -> APIConnectionErr
     if isinstance(exc, httpx2.ConnectError):
         # The same words sync and async (the libraries underneath phrase it differently;
         # their own message stays on ``__cause__``).
-        port = request.url.port or {"http": 80, "https": 443}.get(request.url.scheme, "")
+        port = request.url.port or {"http": 80, "https": 443}.get(request.url.scheme)
+        where = request.url.host if port is None else f"{request.url.host}:{port}"
         return APIConnectionError(
-            message=f"Could not connect to {request.url.host}:{port}: the connection was "
+            message=f"Could not connect to {where}: the connection was "
             "refused, or the host is unreachable.",
             request=request,
         )

@@ -29,9 +29,10 @@ from ._constants import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_MAX_RETRY_AFTER,
 )
-from ._exceptions import APIStatusError, Secrets, status_error_class
+from ._exceptions import APIStatusError, status_error_class
 from ._options import FinalRequestOptions
 from ._retries import RetryPolicy
+from ._secrets import Secrets
 from ._types import NotGiven
 
 if TYPE_CHECKING:
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
     from typing import TypeAlias
 
     import httpx2
+
+    from ._hooks import Hooks
 
     #: Send a request once more with headers added, body unread, no retries; raises the
     #: call's status error for a 4xx/5xx answer.
@@ -141,6 +144,7 @@ class ClientContext:
     #: How to make another call of the same client (a page's next page): sync or async.
     call: SyncCall | None = None
     acall: AsyncCall | None = None
+    hooks: Hooks | None = None
     follow_redirects: bool = False
     max_redirects: int = 20
 
@@ -153,7 +157,9 @@ class ClientContext:
         message = self.secrets.scrub(
             f"Error code: {response.status_code} - {body!r}", response.request
         )
-        return self.make_status_error(message, body=body, response=response)
+        error = self.make_status_error(message, body=body, response=response)
+        error._secrets = self.secrets  # pyright: ignore[reportPrivateUsage]  # pickles redact these
+        return error
 
     def start(self, options: FinalRequestOptions, *, attempt_timeout: float | None) -> CallContext:
         """The context of one call of ``options``, its clock started now."""

@@ -155,7 +155,9 @@ class EventInterpreter(Generic[_T]):
         response = httpx2.Response(
             status, headers=self._response.headers, request=self._response.request
         )
-        return self._ctx.shared.make_status_error(message, body=error, response=response)
+        built = self._ctx.shared.make_status_error(message, body=error, response=response)
+        built._secrets = self._ctx.secrets  # pyright: ignore[reportPrivateUsage]  # pickles redact these
+        return built
 
     @property
     def retryable_error(self) -> bool:

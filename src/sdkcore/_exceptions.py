@@ -21,19 +21,12 @@ The tree::
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final, TypeAlias
-from urllib.parse import parse_qsl, unquote_plus
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Final
 
-from typing_extensions import TypeIs
-
-from ._constants import (
-    DEFAULT_SECRET_HEADERS,
-    DEFAULT_SECRET_QUERY_PARAMS,
-    REDACTED,
-    REQUEST_ID_HEADER,
-)
+from ._constants import REQUEST_ID_HEADER
+from ._secrets import DEFAULT_SECRETS, Secrets
+from ._typing import is_json_object
 
 if TYPE_CHECKING:
     import httpx2
@@ -60,142 +53,24 @@ __all__ = [
     "Secrets",
     "StreamAlreadyConsumed",
     "UnprocessableEntityError",
-    "redact_headers",
-    "redact_url",
-    "scrub_secrets",
-    "secret_query_values",
     "status_error_class",
 ]
 
-#: Shorter header values are not scrubbed from text: they would blank out common words.
-_MIN_SCRUBBED_LENGTH: Final = 8
-
-#: Headers as a mapping or as ``(name, value)`` pairs (``httpx2.Headers.multi_items()``).
-_HeaderItems: TypeAlias = Mapping[str, str] | Iterable[tuple[str, str]]
-
-
-def _is_mapping(headers: _HeaderItems) -> TypeIs[Mapping[str, str]]:
-    return isinstance(headers, Mapping)
-
-
-def _pairs(headers: _HeaderItems) -> Iterable[tuple[str, str]]:
-    return headers.items() if _is_mapping(headers) else headers
-
-
-def redact_headers(
-    headers: _HeaderItems,
-    secret: Iterable[str] = DEFAULT_SECRET_HEADERS,
-) -> dict[str, str]:
-    """Return a copy of ``headers`` with every secret value replaced by ``<redacted>``.
-
-    Names are compared case-insensitively. Every repr, log line and error message
-    in sdkcore that shows headers goes through this function.
-
-    >>> redact_headers({"Authorization": "Bearer sk-1", "Accept": "*/*"})
-    {'Authorization': '<redacted>', 'Accept': '*/*'}
-    """
-    lowered = {name.lower() for name in secret}
-    return {name: REDACTED if name.lower() in lowered else value for name, value in _pairs(headers)}
-
-
-def redact_url(url: object, secret: Iterable[str] = DEFAULT_SECRET_QUERY_PARAMS) -> str:
-    """``url`` as text with the value of every secret query parameter replaced.
-
-    Every URL sdkcore shows (log lines, reprs, errors, spans) goes through this
-    function. Names are compared case-insensitively; the rest of the URL is kept
-    exactly as given.
-
-    >>> redact_url("https://h/v1/x?key=sk-123&limit=2")
-    'https://h/v1/x?key=<redacted>&limit=2'
-    """
-    text = str(url)
-    base, mark, query = text.partition("?")
-    if not mark:
-        return text
-    query, hash_mark, fragment = query.partition("#")
-    lowered = {name.lower() for name in secret}
-    parts: list[str] = []
-    for part in query.split("&"):
-        name, equals, _ = part.partition("=")
-        secret_name = unquote_plus(name).lower() in lowered
-        parts.append(f"{name}={REDACTED}" if equals and secret_name else part)
-    return f"{base}?{'&'.join(parts)}{hash_mark}{fragment}"
-
-
-def secret_query_values(url: object, secret: Iterable[str]) -> list[str]:
-    """The decoded values of the secret query parameters in ``url``."""
-    _, mark, query = str(url).partition("?")
-    if not mark:
-        return []
-    lowered = {name.lower() for name in secret}
-    pairs = parse_qsl(query.partition("#")[0], keep_blank_values=True)
-    return [value for name, value in pairs if name.lower() in lowered]
-
-
-def scrub_secrets(
-    text: str,
-    headers: _HeaderItems,
-    secret: Iterable[str] = DEFAULT_SECRET_HEADERS,
-    *,
-    also: Iterable[str] = (),
-) -> str:
-    """Return ``text`` with the value of every secret header in ``headers`` replaced.
-
-    For servers that echo a credential back in an error body. A value with a scheme
-    (``Bearer sk-1...``) is scrubbed whole and as its token alone; ``also`` lists
-    further secret values (those of secret query parameters).
-
-    >>> scrub_secrets("bad key sk-12345678", {"X-Api-Key": "sk-12345678"}, {"x-api-key"})
-    'bad key <redacted>'
-    """
-    for value in _secret_values(headers, secret, also):
-        text = text.replace(value, REDACTED)
-    return text
-
-
-def _secret_values(headers: _HeaderItems, secret: Iterable[str], also: Iterable[str]) -> list[str]:
-    lowered = {name.lower() for name in secret}
-    values: list[str] = list(also)
-    for name, value in _pairs(headers):
-        if name.lower() in lowered:
-            values += [value, value.partition(" ")[2].strip()]
-    # Longest first, so that a token never breaks up the whole value before it is replaced.
-    return sorted((v for v in values if len(v) >= _MIN_SCRUBBED_LENGTH), key=len, reverse=True)
-
-
-@dataclass(frozen=True, slots=True)
-class Secrets:
-    """The names whose values are never shown: headers and query parameters (lower case).
-
-    >>> Secrets.of({"X-Api-Key"}, {"key"}).url("https://h/?key=k1")
-    'https://h/?key=<redacted>'
-    """
-
-    headers: frozenset[str] = DEFAULT_SECRET_HEADERS
-    query: frozenset[str] = DEFAULT_SECRET_QUERY_PARAMS
-
-    @classmethod
-    def of(cls, headers: Iterable[str], query: Iterable[str]) -> Secrets:
-        """Secrets from names in any case; ``authorization`` is always secret."""
-        lowered = frozenset({"authorization", *(name.lower() for name in headers)})
-        return cls(lowered, frozenset(name.lower() for name in query))
-
-    def redact_headers(self, headers: _HeaderItems) -> dict[str, str]:
-        """``headers`` with secret values replaced; see ``redact_headers``."""
-        return redact_headers(headers, self.headers)
-
-    def url(self, url: object) -> str:
-        """``url`` with secret query values replaced; see ``redact_url``."""
-        return redact_url(url, self.query)
-
-    def scrub(self, text: str, request: httpx2.Request) -> str:
-        """``text`` without any secret that ``request`` carried, in a header or the query."""
-        also = secret_query_values(request.url, self.query)
-        return scrub_secrets(text, request.headers.multi_items(), self.headers, also=also)
-
 
 class SdkError(Exception):
-    """Base class of every error sdkcore raises."""
+    """Base class of every error sdkcore raises.
+
+    Every ``SdkError`` survives ``pickle`` (to cross process boundaries): it is rebuilt
+    from its attributes, not its constructor, and the requests it carries are
+    pickled with their secret headers redacted.
+    """
+
+    #: The names whose values a pickled copy leaves out (the client's, when it made it).
+    _secrets: Secrets = DEFAULT_SECRETS
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        state = {name: _safe_to_pickle(value, self._secrets) for name, value in vars(self).items()}
+        return (_rebuilt, (type(self), self.args, state))
 
 
 class SSEDecodeError(SdkError):
@@ -272,11 +147,18 @@ class APIResponseValidationError(APIError):
 
 
 class APIStatusError(APIError):
-    """The API answered with a 4xx or 5xx status."""
+    """The API answered with a 4xx or 5xx status.
+
+    ``code``, ``param`` and ``type`` come from the body's ``error`` object (or the body
+    itself), ``None`` when absent.
+    """
 
     response: httpx2.Response
     status_code: int
     request_id: str | None
+    code: str | None
+    param: str | None
+    type: str | None
     #: The delay the server asked for when it was longer than the client waits.
     retry_after: float | None = None
 
@@ -285,6 +167,8 @@ class APIStatusError(APIError):
         self.response = response
         self.status_code = response.status_code
         self.request_id = response.headers.get(REQUEST_ID_HEADER)
+        fields = _error_fields(body)
+        self.code, self.param, self.type = (_text(fields.get(k)) for k in ("code", "param", "type"))
 
 
 class APIConnectionError(APIError):
@@ -343,6 +227,51 @@ STATUS_ERRORS: Final[Mapping[int, type[APIStatusError]]] = {
     422: UnprocessableEntityError,
     429: RateLimitError,
 }
+
+
+def _error_fields(body: object | None) -> Mapping[str, object]:
+    """The object an error body describes its error in: ``body["error"]``, or the body."""
+    if not is_json_object(body):
+        return {}
+    inner = body.get("error")
+    return inner if is_json_object(inner) else body
+
+
+def _text(value: object) -> str | None:
+    return None if value is None or isinstance(value, Mapping | list) else str(value)
+
+
+def _rebuilt(cls: type[SdkError], args: tuple[object, ...], state: dict[str, object]) -> SdkError:
+    """An error unpickled: made without its constructor, its attributes restored."""
+    error = cls.__new__(cls)
+    error.args = args
+    vars(error).update(state)
+    return error
+
+
+def _safe_to_pickle(value: object, secrets: Secrets) -> object:
+    """``value`` for a pickle: a request (alone or a response's) without its secret headers."""
+    import httpx2
+
+    if isinstance(value, httpx2.Request):
+        return _redacted_request(value, secrets)
+    if isinstance(value, httpx2.Response):
+        copy = httpx2.Response(value.status_code, headers=value.headers)
+        copy._content = value.content if _was_read(value) else b""  # pyright: ignore[reportPrivateUsage]  # a read body travels
+        copy.request = _redacted_request(value.request, secrets)
+        return copy
+    return value
+
+
+def _redacted_request(request: httpx2.Request, secrets: Secrets) -> httpx2.Request:
+    import httpx2
+
+    headers = secrets.redact_headers(request.headers.multi_items())
+    return httpx2.Request(request.method, secrets.url(request.url), headers=headers)
+
+
+def _was_read(response: httpx2.Response) -> bool:
+    return hasattr(response, "_content")
 
 
 def status_error_class(status_code: int) -> type[APIStatusError]:

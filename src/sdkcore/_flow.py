@@ -11,12 +11,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Generator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Final, Protocol
 
 import httpx2
 
 from ._body import TRANSPORT_ERRORS, transport_error
 from ._exceptions import APIConnectionError, APIError
+from ._hooks import Hooks
 from ._retries import Retry
 
 if TYPE_CHECKING:
@@ -27,6 +28,7 @@ __all__ = [
     "Close",
     "ReadBody",
     "ReadErrorBody",
+    "RunHook",
     "Send",
     "Sleep",
     "call_flow",
@@ -35,6 +37,7 @@ __all__ = [
 ]
 
 log = logging.getLogger("sdkcore")
+_NO_HOOKS: Final = Hooks()
 
 
 @dataclass(slots=True)
@@ -75,7 +78,16 @@ class Sleep:
     seconds: float
 
 
-Action = Send | ReadBody | ReadErrorBody | Close | Sleep
+@dataclass(slots=True)
+class RunHook:
+    """Call the user's ``hook(subject, attempt)`` (awaited when it is async)."""
+
+    hook: Callable[..., object]
+    subject: object
+    attempt: int
+
+
+Action = Send | ReadBody | ReadErrorBody | Close | Sleep | RunHook
 Flow = Generator[Action, object, tuple[httpx2.Response, int]]
 
 
@@ -97,14 +109,20 @@ def call_flow(ctx: CallContext, build_request: RequestBuilder, *, read_body: boo
     ``APIConnectionError`` / ``APITimeoutError`` once retries run out.
     """
     policy, clock, timeout, url = ctx.policy, ctx.timing.clock, ctx.attempt_timeout, ctx.secrets.url
+    hooks = ctx.shared.hooks or _NO_HOOKS
     retries = 0
     while True:
         request = build_request(retries)
+        if hooks.on_request is not None:
+            yield RunHook(hooks.on_request, request, retries)
         # The deadline counts from the attempt's start, so slow headers use it up too.
         deadline = None if timeout is None else clock() + timeout
         _log_request(ctx, request)
+        response = None
         try:
             response = yield from _send_following_redirects(ctx, request, deadline)
+            if hooks.on_response is not None:
+                yield RunHook(hooks.on_response, response, retries)
             if response.status_code < 400:
                 if read_body:
                     yield ReadBody(response, deadline)
@@ -121,11 +139,14 @@ def call_flow(ctx: CallContext, build_request: RequestBuilder, *, read_body: boo
                 retries, is_timeout=isinstance(exc, httpx2.TimeoutException)
             )
             error = transport_error(exc, request)
+            error._secrets = ctx.secrets  # pyright: ignore[reportPrivateUsage]  # pickles redact these
             if not isinstance(outcome, Retry):
                 raise error from exc
             _refuse_to_resend(error, build_request.replay_refusal)
             decision = outcome
         log.info("Retrying %s %s (%s)", request.method, url(request.url), decision)
+        if hooks.on_retry is not None:
+            yield RunHook(hooks.on_retry, response, retries)
         yield Sleep(decision.delay)
         retries += 1
 

@@ -150,8 +150,9 @@ class JSONLDecoder(Generic[_T]):
 
     def close(self) -> None:
         """Close the response. Safe to call twice."""
-        if isinstance(self._rows, Generator):
-            self._rows.close()
+        rows = self._rows
+        if isinstance(rows, Generator):
+            rows.close()
         self.response.close()
 
     def __enter__(self) -> Self:

@@ -23,7 +23,7 @@ from ._constants import (
     RAW_RESPONSE_HEADER,
     REDACTED,
 )
-from ._exceptions import redact_headers, redact_url
+from ._secrets import redact_headers, redact_url
 from ._types import (
     NOT_GIVEN,
     Headers,
