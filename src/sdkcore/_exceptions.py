@@ -70,6 +70,10 @@ class SdkError(Exception):
 
     def __reduce__(self) -> tuple[Any, ...]:
         state = {name: _safe_to_pickle(value, self._secrets) for name, value in vars(self).items()}
+        request = vars(self).get("request")
+        if "body" in state and request is not None:
+            # A server may echo the credential it got: a pickle never carries it.
+            state["body"] = _scrubbed(state["body"], self._secrets, request)
         return (_rebuilt, (type(self), self.args, state))
 
 
@@ -256,10 +260,25 @@ def _safe_to_pickle(value: object, secrets: Secrets) -> object:
     if isinstance(value, httpx2.Request):
         return _redacted_request(value, secrets)
     if isinstance(value, httpx2.Response):
-        copy = httpx2.Response(value.status_code, headers=value.headers)
-        copy._content = value.content if _was_read(value) else b""  # pyright: ignore[reportPrivateUsage]  # a read body travels
+        content = b""
+        if _was_read(value):  # a read body travels, without a credential the server echoed
+            text = value.content.decode("utf-8", errors="replace")
+            content = secrets.scrub(text, value.request).encode()
+        copy = httpx2.Response(value.status_code, headers=value.headers, content=content)
         copy.request = _redacted_request(value.request, secrets)
         return copy
+    return value
+
+
+def _scrubbed(value: object, secrets: Secrets, request: httpx2.Request) -> object:
+    """A decoded JSON value with every secret the request carried scrubbed from its strings."""
+    if isinstance(value, str):
+        return secrets.scrub(value, request)
+    if isinstance(value, list):
+        items: list[object] = value  # pyright: ignore[reportUnknownVariableType]  # decoded JSON
+        return [_scrubbed(item, secrets, request) for item in items]
+    if is_json_object(value):
+        return {key: _scrubbed(item, secrets, request) for key, item in value.items()}
     return value
 
 

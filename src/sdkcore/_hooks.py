@@ -3,8 +3,8 @@
 ``on_request(request, attempt)`` runs before an attempt is sent (it may add headers,
 to sign the request), ``on_response(response, attempt)`` when its response headers
 arrived (any status), and ``on_retry(response_or_none, attempt)`` before the wait
-that precedes the next attempt (``None`` when the attempt ended without a response).
-Attempts are counted from 0. An exception a hook raises propagates unchanged. On an
+that precedes the next attempt, with the attempt that failed and its response
+(``None`` when it ended without one). Attempts are counted from 0. An exception a hook raises propagates unchanged. On an
 async client a hook may be a plain or an async callable.
 """
 
