@@ -398,3 +398,24 @@ def test_an_api_key_query_scheme_sends_the_key_with_every_call(
         found = client.notes.retrieve(7)
     assert (found.id, found.kind, found.body) == (7, "note", None)
     assert server.requests[-1].query == {"api_key": "q-key"}
+
+
+def test_with_options_copies_the_client_with_its_own_arguments(
+    server: LoopbackServer, sdk: Callable[[str], ModuleType]
+) -> None:
+    basic = sdk("basic.yaml")
+    server.route("POST", "/v1/adoptions", json=PET)
+    with basic.Basic(
+        api_key="first", base_url=server.url_for("/v1"), default_query={"team": "a"}
+    ) as client:
+        other = client.with_options(api_key="second", max_retries=0)
+        assert type(other) is basic.Basic
+        other.adoptions.create(name="Rex")
+        client.adoptions.create(name="Rex")
+    sent = server.requests
+    assert [request.headers["authorization"] for request in sent] == [
+        "Bearer second",
+        "Bearer first",
+    ]
+    assert [request.query for request in sent] == [{"team": "a"}, {"team": "a"}]
+    assert sent[0].headers["user-agent"].startswith("basic-python/0.1.0 sdkcore/")

@@ -141,11 +141,13 @@ def _init(api: Api, imports: Imports, *, is_async: bool) -> list[str]:
     mapping = imports.name("collections.abc", "Mapping")
     not_given = imports.name("sdkcore", "NotGiven")
     default = imports.name("sdkcore", "NOT_GIVEN")
+    hooks = imports.name("sdkcore", "Hooks")
     http_client = f"{httpx2}.AsyncClient" if is_async else f"{httpx2}.Client"
-    query: list[str] = []
+    query = "default_query"
     if api.auth.kind == "query":
-        key = f"{{{api.auth.name!r}: self.api_key}}"
-        query.append(f"            default_query={key} if self.api_key else None,")
+        # The key rides along as a query parameter; sdkcore redacts it wherever a URL shows.
+        key = f"{{**(default_query or {{}}), {api.auth.name!r}: self.api_key}}"
+        query = f"{key} if self.api_key else default_query"
     return [
         "    def __init__(",
         "        self,",
@@ -154,7 +156,10 @@ def _init(api: Api, imports: Imports, *, is_async: bool) -> list[str]:
         f"        base_url: str | {httpx2}.URL | None = None,",
         f"        timeout: float | {httpx2}.Timeout | None | {not_given} = {default},",
         "        max_retries: int = 2,",
+        "        stream_idle_timeout: float | None = None,",
         f"        default_headers: {mapping}[str, str] | None = None,",
+        f"        default_query: {mapping}[str, object] | None = None,",
+        f"        hooks: {hooks} | None = None,",
         f"        http_client: {http_client} | None = None,",
         "        _strict_response_validation: bool = False,",
         "    ) -> None:",
@@ -163,8 +168,10 @@ def _init(api: Api, imports: Imports, *, is_async: bool) -> list[str]:
         "            _base_url(base_url),",
         "            timeout=timeout,",
         "            max_retries=max_retries,",
+        "            stream_idle_timeout=stream_idle_timeout,",
         "            default_headers=default_headers,",
-        *query,
+        f"            default_query={query},",
+        "            hooks=hooks,",
         "            http_client=http_client,",
         "            _strict_response_validation=_strict_response_validation,",
         "        )",

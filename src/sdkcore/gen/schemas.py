@@ -43,10 +43,20 @@ from .typeexpr import ANY, NONE, nullable, union
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-__all__ = ["MAX_DEPTH", "MODEL_RESERVED", "TYPED_DICT_RESERVED", "Schemas", "description_of"]
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_SCHEMA_NODES",
+    "MODEL_RESERVED",
+    "TYPED_DICT_RESERVED",
+    "Schemas",
+    "description_of",
+]
 
 #: How deep inline schemas may nest (a YAML alias can make a schema contain itself).
 MAX_DEPTH = 100
+#: How many schema nodes one document may have: YAML aliases can make a small file
+#: describe exponentially many, and the conversion stays bounded in time and memory.
+MAX_SCHEMA_NODES = 300_000
 #: Field names a model cannot use as they are (its own attributes and the names its
 #: annotations need); such fields get a trailing ``_`` and keep the wire name as alias.
 MODEL_RESERVED = frozenset(
@@ -110,6 +120,9 @@ class Schemas:
         self.warnings: list[str] = []
         self._preferred: dict[Loc, str] = {}
         self._queue: deque[tuple[str, dict[str, object], Loc, str]] = deque()
+        self._nodes = 0
+        self._by_object: dict[int, tuple[dict[str, object], str]] = {}
+        self._inline_types: dict[int, tuple[dict[str, object], TypeExpr]] = {}
 
     # -- entry points ---------------------------------------------------------------
 
@@ -138,25 +151,42 @@ class Schemas:
         """
         if depth > MAX_DEPTH:
             raise SpecError("schema nested too deeply", where=self.docs.describe(loc))
+        self._nodes += 1
+        if self._nodes > MAX_SCHEMA_NODES:
+            raise SpecError(f"the document has more than {MAX_SCHEMA_NODES} schema nodes")
         schema = as_mapping(raw)
         if schema is None:
             return ANY
         if ref_of(schema) is not None:
             target, where = self.resolver.deref(schema, loc)
-            expr: TypeExpr = DefRef(self.named(target, where, self._ref_name(where)))
-            return nullable(expr) if schema.get("nullable") is True else expr
+            ref = DefRef(self.named(target, where, self._ref_name(where), shared=True))
+            return nullable(ref) if schema.get("nullable") is True else ref
         if self._is_object(schema, loc):
-            return DefRef(self.named(schema, loc, hint))
-        return self._inline(schema, loc, hint, depth)
+            return DefRef(self.named(schema, loc, hint, shared=True))
+        # A YAML alias puts one schema object in many places: it is one type, converted
+        # once (else a few lines of aliases could stand for exponentially many schemas).
+        seen = self._inline_types.get(id(schema))
+        if seen is not None:
+            return seen[1]
+        expr = self._inline(schema, loc, hint, depth)
+        self._inline_types[id(schema)] = (schema, expr)
+        return expr
 
-    def named(self, raw: object, loc: Loc, name: str) -> str:
-        """The key of the named type for the schema at ``loc``, queued for conversion."""
+    def named(self, raw: object, loc: Loc, name: str, *, shared: bool = False) -> str:
+        """The key of the named type for the schema at ``loc``, queued for conversion.
+
+        ``shared``: a schema object already named elsewhere (a YAML alias) keeps that name.
+        """
+        schema = as_mapping(raw) or {}
+        if shared and id(schema) in self._by_object:
+            return self._by_object[id(schema)][1]
         key = self.key(loc)
         if key not in self.defs:
             name = self._preferred.get(loc, name)
-            schema = as_mapping(raw) or {}
             self.defs[key] = AliasDef(key, name, "", ANY)
             self._queue.append((key, schema, loc, name))
+            # The object is kept with its key so that its id stays its own.
+            self._by_object.setdefault(id(schema), (schema, key))
         return key
 
     def drain(self) -> None:
