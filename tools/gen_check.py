@@ -24,7 +24,6 @@ its typed model; 1 otherwise.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import importlib
 import json
 import os
@@ -217,9 +216,10 @@ def _describe(value: Any) -> str:
         items: list[Any] = value
         return f"{len(items)} x {type(items[0]).__name__ if items else '-'}"
     data = getattr(value, "data", None)
-    if isinstance(data, list) and data:
-        return f"{type(value).__name__}[{type(data[0]).__name__}]"
-    return type(value).__name__
+    name = type(value).__name__
+    if isinstance(data, list) and data and "[" not in name:
+        return f"{name}[{type(data[0]).__name__}]"
+    return name
 
 
 _MESSAGES = [{"role": "user", "content": "Say hello"}]
@@ -281,6 +281,8 @@ def _report(label: str, run: Callable[[], Any], failures: list[str]) -> None:
 
 
 def _calls_step(out: Path, base_url: str) -> None:
+    import asyncio  # here: the timing step must not pay for it
+
     sys.path.insert(0, str(out))
     sdk = importlib.import_module(PACKAGE)
     failures: list[str] = []
