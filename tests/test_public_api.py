@@ -63,6 +63,18 @@ CONTRACT_NAMES = [
     "BaseModel",
     "JSONLDecoder",
     "AsyncJSONLDecoder",
+    "BasePage",
+    "PageInfo",
+    "SyncPage",
+    "AsyncPage",
+    "SyncCursorPage",
+    "AsyncCursorPage",
+    "SyncOffsetPage",
+    "AsyncOffsetPage",
+    "SyncLinkPage",
+    "AsyncLinkPage",
+    "AsyncPaginator",
+    "PaginationError",
 ]
 
 
@@ -106,6 +118,11 @@ SYNC_ASYNC_PAIRS = [
     (sdkcore.SyncAPIResource, sdkcore.AsyncAPIResource),
     (sdkcore.JSONLDecoder, sdkcore.AsyncJSONLDecoder),
     (sdkcore.SyncVerb, sdkcore.AsyncVerb),
+    (sdkcore.BaseSyncPage, sdkcore.BaseAsyncPage),
+    (sdkcore.SyncPage, sdkcore.AsyncPage),
+    (sdkcore.SyncCursorPage, sdkcore.AsyncCursorPage),
+    (sdkcore.SyncOffsetPage, sdkcore.AsyncOffsetPage),
+    (sdkcore.SyncLinkPage, sdkcore.AsyncLinkPage),
 ]
 
 # The protocol methods whose async spelling differs; each pair is compared as one.
@@ -148,6 +165,7 @@ _ASYNC_SPELLING = {
     "AsyncGenerator": "Generator",
     "AsyncResponseContextManager": "ResponseContextManager",
     "_AsyncStreamT": "_StreamT",
+    "_AsyncPageT": "_SyncPageT",
     "httpx2.AsyncClient": "httpx2.Client",
 }
 

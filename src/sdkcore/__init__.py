@@ -43,6 +43,8 @@ from ._exceptions import UnprocessableEntityError as UnprocessableEntityError
 from ._files import FileTarget as FileTarget
 from ._jsonl import AsyncJSONLDecoder as AsyncJSONLDecoder
 from ._jsonl import JSONLDecoder as JSONLDecoder
+from ._links import Link as Link
+from ._links import parse_link_header as parse_link_header
 from ._models import BaseModel as BaseModel
 from ._multipart import BodyNotReplayableError as BodyNotReplayableError
 from ._multipart import FileContent as FileContent
@@ -54,6 +56,21 @@ from ._multipart import encode_multipart as encode_multipart
 from ._options import FinalRequestOptions as FinalRequestOptions
 from ._options import RequestOptions as RequestOptions
 from ._options import make_request_options as make_request_options
+from ._page_info import PageInfo as PageInfo
+from ._page_info import PaginationError as PaginationError
+from ._pages import BasePage as BasePage
+from ._pagination import AsyncCursorPage as AsyncCursorPage
+from ._pagination import AsyncLinkPage as AsyncLinkPage
+from ._pagination import AsyncOffsetPage as AsyncOffsetPage
+from ._pagination import AsyncPage as AsyncPage
+from ._pagination import AsyncPageIterator as AsyncPageIterator
+from ._pagination import AsyncPaginator as AsyncPaginator
+from ._pagination import BaseAsyncPage as BaseAsyncPage
+from ._pagination import BaseSyncPage as BaseSyncPage
+from ._pagination import SyncCursorPage as SyncCursorPage
+from ._pagination import SyncLinkPage as SyncLinkPage
+from ._pagination import SyncOffsetPage as SyncOffsetPage
+from ._pagination import SyncPage as SyncPage
 from ._qs import Querystring as Querystring
 from ._qs import path_template as path_template
 from ._resource import AsyncAPIResource as AsyncAPIResource
@@ -117,7 +134,13 @@ __all__ = [
     "AsyncAPIResource",
     "AsyncAPIResponse",
     "AsyncBinaryAPIResponse",
+    "AsyncCursorPage",
     "AsyncJSONLDecoder",
+    "AsyncLinkPage",
+    "AsyncOffsetPage",
+    "AsyncPage",
+    "AsyncPageIterator",
+    "AsyncPaginator",
     "AsyncResponseContextManager",
     "AsyncStream",
     "AsyncStreamedBinaryAPIResponse",
@@ -125,7 +148,10 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "BaseAPIResponse",
+    "BaseAsyncPage",
     "BaseModel",
+    "BasePage",
+    "BaseSyncPage",
     "BinaryAPIResponse",
     "Body",
     "BodyLimits",
@@ -143,11 +169,14 @@ __all__ = [
     "InternalServerError",
     "JSONLDecodeError",
     "JSONLDecoder",
+    "Link",
     "MissingStreamClassError",
     "MultipartForm",
     "NotFoundError",
     "NotGiven",
     "Omit",
+    "PageInfo",
+    "PaginationError",
     "PermissionDeniedError",
     "PostParser",
     "ProgressCallback",
@@ -173,6 +202,10 @@ __all__ = [
     "StreamedBinaryAPIResponse",
     "SyncAPIClient",
     "SyncAPIResource",
+    "SyncCursorPage",
+    "SyncLinkPage",
+    "SyncOffsetPage",
+    "SyncPage",
     "SyncVerb",
     "TimeoutTypes",
     "Timing",
@@ -188,6 +221,7 @@ __all__ = [
     "encode_multipart",
     "extract_response_type",
     "make_request_options",
+    "parse_link_header",
     "path_template",
     "to_custom_raw_response_wrapper",
     "to_custom_streamed_response_wrapper",

@@ -35,6 +35,8 @@ from ._flow import (
     run_sync,
 )
 from ._options import FinalRequestOptions, ReturnMode
+from ._page_fetch import start_listing
+from ._pagination import async_listing, sync_listing
 from ._response import APIResponse, AsyncAPIResponse, BaseAPIResponse
 from ._streaming import AsyncStream, Stream
 from ._transport import bound_by_deadlines, deadline_scope
@@ -47,6 +49,8 @@ if TYPE_CHECKING:
 
     from ._context import AsyncCall, AsyncResend, CallContext, SyncCall, SyncResend
     from ._multipart import MultipartForm
+    from ._options import RequestOptions
+    from ._pagination import AsyncPaginator, BaseAsyncPage, BaseSyncPage
     from ._types import ProgressCallback
 
 __all__ = ["AsyncAPIClient", "SyncAPIClient"]
@@ -54,6 +58,9 @@ __all__ = ["AsyncAPIClient", "SyncAPIClient"]
 ResponseT = TypeVar("ResponseT")
 _StreamT = TypeVar("_StreamT", bound=Stream[Any])
 _AsyncStreamT = TypeVar("_AsyncStreamT", bound=AsyncStream[Any])
+_ItemT = TypeVar("_ItemT")
+_SyncPageT = TypeVar("_SyncPageT", bound="BaseSyncPage[Any]")
+_AsyncPageT = TypeVar("_AsyncPageT", bound="BaseAsyncPage[Any]")
 _SENT_LATE = "The call's deadline passed before the response headers arrived."
 _VERBS = ("get", "post", "put", "patch", "delete")
 
@@ -173,6 +180,26 @@ class SyncAPIClient(BaseClient[httpx2.Client]):
         except BaseException:
             response.close()
             raise
+
+    def get_api_list(
+        self,
+        path: str,
+        *,
+        model: type[_ItemT],
+        page: type[_SyncPageT],
+        body: object | None = None,
+        options: RequestOptions | None = None,
+        method: str = "get",
+        continuation_token: str | None = None,
+    ) -> _SyncPageT:
+        """The first page of the listing at ``path`` (or at a page's ``continuation_token``).
+
+        Raises ``PaginationError`` for a malformed token, and what ``request`` raises.
+
+        >>> page = client.get_api_list("/things", model=Thing, page=SyncCursorPage[Thing])
+        """
+        start = start_listing(method, path, body, options, continuation_token, self._url_for(path))
+        return sync_listing(self.request, page, model, start)
 
     def _perform(self, ctx: CallContext, action: Action) -> object:
         clock = ctx.timing.clock
@@ -323,6 +350,25 @@ class AsyncAPIClient(BaseClient[httpx2.AsyncClient]):
             with anyio.CancelScope(shield=True):
                 await response.aclose()
             raise
+
+    def get_api_list(
+        self,
+        path: str,
+        *,
+        model: type[_ItemT],
+        page: type[_AsyncPageT],
+        body: object | None = None,
+        options: RequestOptions | None = None,
+        method: str = "get",
+        continuation_token: str | None = None,
+    ) -> AsyncPaginator[_ItemT, _AsyncPageT]:
+        """The listing at ``path``: ``await`` it for the first page, ``async for`` every item.
+
+        >>> async for thing in client.get_api_list("/t", model=Thing, page=AsyncPage[Thing]):
+        ...     print(thing.id)
+        """
+        start = start_listing(method, path, body, options, continuation_token, self._url_for(path))
+        return async_listing(self.request, page, model, start)
 
     async def _perform(self, ctx: CallContext, action: Action) -> object:
         clock = ctx.timing.clock

@@ -18,6 +18,7 @@ from ._context import CallContext
 from ._exceptions import APIResponseValidationError, MissingStreamClassError, StreamAlreadyConsumed
 from ._jsonl import AsyncJSONLDecoder, JSONLDecoder
 from ._models import BaseModel
+from ._pages import bound_page
 from ._parsing import is_json_media_type, json_or_text, parse_body
 from ._streaming import AsyncStream, Stream
 from ._types import NotGiven
@@ -213,6 +214,9 @@ class BaseAPIResponse(Generic[R]):
         )
 
     def _finish(self, to: Any, value: object) -> object:
+        # A page learns its call here, so that it can fetch the pages after it.
+        target = to if to is not None else self._cast_to
+        value = bound_page(target, value, self._context, self.http_response)
         post_parser = self._context.options.post_parser
         if to is None and not isinstance(post_parser, NotGiven):
             value = post_parser(value)
