@@ -1,7 +1,8 @@
 """Check sdkcore-gen on a real OpenAPI document, end to end, and print the figures.
 
 1. Generate the SDK into a temporary directory (operations generated / total, time).
-2. ``mypy --strict`` on the package, with no configuration (error count).
+2. ``mypy --strict`` on the package, with no configuration, and basedpyright in strict
+   mode (error counts).
 3. In a fresh interpreter: import time, client build time, first-call time.
 4. Install Stoplight Prism (``npm install --prefix <tmp> @stoplight/prism-cli``, a
    dev-only tool), mock the document with it, and call through the generated SDK,
@@ -80,6 +81,26 @@ def _mypy(out: Path) -> bool:
     for line in errors[:20]:
         print(f"  {line}")
     return not errors
+
+
+def _pyright(out: Path) -> bool:
+    """basedpyright in strict mode on the package (the venv's, found beside this Python)."""
+    started = time.perf_counter()
+    config = out / "pyrightconfig.json"
+    config.write_text(json.dumps({"typeCheckingMode": "strict", "pythonVersion": "3.11"}))
+    binary = Path(sys.executable).parent / "basedpyright"
+    env = {**os.environ, "PATH": f"{binary.parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    try:
+        done = subprocess.run(
+            [str(binary), "--outputjson", PACKAGE], cwd=out, capture_output=True, text=True,
+            check=False, env=env,
+        )  # fmt: skip
+    finally:
+        config.unlink()
+    summary = json.loads(done.stdout or "{}").get("summary", {})
+    errors = summary.get("errorCount")
+    print(f"pyright strict errors: {errors} ({time.perf_counter() - started:.0f} s)")
+    return bool(errors == 0)
 
 
 def _step(name: str, out: Path, base_url: str) -> subprocess.CompletedProcess[str]:
@@ -329,6 +350,7 @@ def main() -> int:
     try:
         ok = _generate(args.spec.resolve(), out)
         ok = _mypy(out) and ok
+        ok = _pyright(out) and ok
         if args.no_prism:
             return 0 if ok else 1
         with Prism(_streaming_copy(args.spec.resolve(), scratch), scratch) as prism:

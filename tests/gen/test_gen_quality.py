@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import inspect
 import json
+import os
 import subprocess
 import sys
 import time
@@ -185,3 +186,24 @@ def test_the_generator_imports_only_public_names_of_sdkcore() -> None:
             ):
                 assert node.module == "sdkcore", f"{path.name} imports {node.module}"
                 assert all(alias.name in sdkcore.__all__ for alias in node.names), path.name
+
+
+@pytest.mark.slow
+def test_the_generated_packages_pass_pyright_strict(packages: dict[str, Generated]) -> None:
+    out = next(iter(packages.values())).path.parent
+    config = out / "pyrightconfig.json"
+    config.write_text(json.dumps({"typeCheckingMode": "strict", "pythonVersion": "3.11"}))
+    binary = Path(sys.executable).parent / "basedpyright"
+    env = {**os.environ, "PATH": f"{binary.parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    try:
+        done = subprocess.run(
+            [str(binary), *(g.path.name for g in packages.values())],
+            cwd=out,
+            capture_output=True,
+            text=True,
+            check=False,
+            env=env,
+        )
+    finally:
+        config.unlink()
+    assert done.returncode == 0, done.stdout + done.stderr

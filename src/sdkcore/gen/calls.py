@@ -197,7 +197,11 @@ class CallWriter:
     def runtime(self, expr: TypeExpr, *, flavor: str = "model") -> str:
         """``expr`` as a run-time expression, the package types it names imported locally."""
         writer = self.models if flavor == "model" else self.params
-        text = writer.render(expr)
+        writer.local_only = True
+        try:
+            text = writer.render(expr)
+        finally:
+            writer.local_only = False
         for key in refs(expr):
             found = self.api.defs[key]
             uses_param = flavor != "model" and found.needs_param

@@ -112,7 +112,8 @@ def _client_class(api: Api, imports: Imports, *, is_async: bool) -> list[str]:
         secret = api.auth.name.lower()
         secrets = f"{base}._secret_headers | {{{secret!r}}}"
         lines.append(f"    _secret_headers: {class_var}[frozenset[str]] = {secrets}")
-    lines.append(f'    _user_agent: {class_var}[str] = "{api.package}-python/{api.sdk_version}"')
+    agent = f"{api.package}-python/{api.sdk_version}"
+    lines.append(f'    _user_agent: {class_var}[str | None] = "{agent}"')
     lines.extend(["", *_init(api, imports, is_async=is_async)])
     if api.auth.kind == "basic":
         imports.module("base64")

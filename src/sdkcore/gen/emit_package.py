@@ -163,8 +163,8 @@ def files(fields: Mapping[str, object]) -> list[tuple[str, FileTypes]]:
     for name, value in fields.items():
         if isinstance(value, NotGiven):
             continue
-        for file in value if isinstance(value, list) else [value]:
-            # The method's signature typed each of these as FileTypes already.
-            parts.append((name, cast("FileTypes", file)))
+        # The method's signature typed these as FileTypes (or a list of them) already.
+        files = cast("list[FileTypes]", value) if isinstance(value, list) else [value]
+        parts.extend((name, cast("FileTypes", file)) for file in files)
     return parts
 '''

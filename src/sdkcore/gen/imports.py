@@ -51,12 +51,17 @@ def relative(current: str, target: str) -> str:
     return "." * (len(package) - common + 1) + ".".join(parts[common:])
 
 
+#: Where an import is written, weakest first: inside a function only, under
+#: ``if TYPE_CHECKING:``, or at the top of the module.
+_PLACES = ("local", "typing", "runtime")
+
+
 @dataclass(frozen=True, slots=True)
 class _Import:
     module: str
     name: str
     local: str
-    typing: bool
+    place: str
 
 
 class Imports:
@@ -78,29 +83,36 @@ class Imports:
         self._taken.add(name)
         return name
 
-    def name(self, module: str, name: str, *, typing: bool = False) -> str:
-        """The local name of ``name`` from ``module``; ``typing`` imports it for type checkers only.
+    def name(self, module: str, name: str, *, typing: bool = False, local: bool = False) -> str:
+        """The local name of ``name`` from ``module``.
 
-        A package module is written with a leading ``.`` (``.types.pet``).
+        ``typing`` imports it for type checkers only; ``local`` reserves the name for an
+        import inside a function (`statement`) without importing it at the top. A
+        package module is written with a leading ``.`` (``.types.pet``).
         """
         key = (module, name)
+        place = "local" if local else "typing" if typing else "runtime"
         found = self._imports.get(key)
         if found is not None:
-            if found.typing and not typing:
-                self._imports[key] = _Import(module, name, found.local, False)
+            if _PLACES.index(place) > _PLACES.index(found.place):
+                self._imports[key] = _Import(module, name, found.local, place)
             return found.local
-        local = name
+        given = self._free_name(module, name)
+        self._taken.add(given)
+        self._imports[key] = _Import(module, name, given, place)
+        return given
+
+    def _free_name(self, module: str, name: str) -> str:
+        given = name
         number = 1
         suffix = "Resource" if module.startswith(".resources") else "Model"
-        while local in self._taken:
+        while given in self._taken:
             if name[:1].isupper():
-                local = f"{name}{suffix}" if number == 1 else f"{name}{suffix}{number}"
+                given = f"{name}{suffix}" if number == 1 else f"{name}{suffix}{number}"
             else:
-                local = f"{name}_{number}"
+                given = f"{name}_{number}"
             number += 1
-        self._taken.add(local)
-        self._imports[key] = _Import(module, name, local, typing)
-        return local
+        return given
 
     def statement(self, module: str, name: str) -> str:
         """The ``from ... import ...`` line for one import made by `name` (for local imports)."""
@@ -120,9 +132,9 @@ class Imports:
     def render(self) -> str:
         """Every import, grouped (``__future__``, standard library, others, the package's own),
         with the type-checking-only ones under ``if TYPE_CHECKING:``."""
-        typing = [item for item in self._imports.values() if item.typing]
+        typing = [item for item in self._imports.values() if item.place == "typing"]
         checking = self.name("typing", "TYPE_CHECKING") if typing else ""
-        runtime = [item for item in self._imports.values() if not item.typing]
+        runtime = [item for item in self._imports.values() if item.place == "runtime"]
         lines = ["from __future__ import annotations", "", *self._groups(runtime, self._modules)]
         if typing:
             lines.append(f"if {checking}:")

@@ -70,6 +70,8 @@ class TypeWriter:
         self.here = here
         self.typing_only = typing_only
         self.shadowed: set[str] = set()
+        #: Set while writing a run-time expression whose names are imported locally.
+        self.local_only = False
 
     def render(self, expr: TypeExpr) -> str:
         """The annotation for ``expr``."""
@@ -100,7 +102,9 @@ class TypeWriter:
             name, module = found.param_name, found.param_module
         if f"types.{module}" == self.here:
             return name
-        return self.imports.name(f".types.{module}", name, typing=self.typing_only)
+        return self.imports.name(
+            f".types.{module}", name, typing=self.typing_only, local=self.local_only
+        )
 
     def builtin(self, name: str) -> str:
         """``name`` (a builtin), or ``builtins.name`` where the scope shadows it."""
