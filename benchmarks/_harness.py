@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import inspect
 import statistics
 import subprocess
 import sys
@@ -198,6 +199,14 @@ def missing_feature(*names: str) -> str | None:
     if not lacking:
         return None
     return "skipped: waiting on " + ", ".join(f"sdkcore.{name}" for name in lacking)
+
+
+def accepts(function: Callable[..., object], parameter: str) -> bool:
+    """Whether ``function`` takes a parameter named ``parameter`` (``False`` if unknowable)."""
+    try:
+        return parameter in inspect.signature(function).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 def guarded(scenario: str, measure: Callable[[], list[Row]]) -> list[Row]:

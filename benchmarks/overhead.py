@@ -15,7 +15,6 @@ when a configured provider receives spans from a request.
 from __future__ import annotations
 
 import argparse
-import inspect
 import json
 import statistics
 import time
@@ -23,7 +22,15 @@ from typing import Any
 
 import sdkcore
 from benchmarks._children import interleave_children, run_child
-from benchmarks._harness import SDKCORE, Row, Settings, guarded, medians, missing_feature
+from benchmarks._harness import (
+    SDKCORE,
+    Row,
+    Settings,
+    accepts,
+    guarded,
+    medians,
+    missing_feature,
+)
 
 NAME = "overhead"
 HOOKS = "sdkcore + Hooks"
@@ -64,7 +71,7 @@ def run(settings: Settings) -> list[Row]:
 
 def _hooks_missing() -> str | None:
     waiting = missing_feature("Hooks")
-    if waiting is None and "hooks" not in inspect.signature(sdkcore.SyncAPIClient).parameters:
+    if waiting is None and not accepts(sdkcore.SyncAPIClient.__init__, "hooks"):
         waiting = "skipped: waiting on hooks= on the clients"
     return waiting
 
