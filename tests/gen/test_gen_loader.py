@@ -126,3 +126,10 @@ def test_an_unknown_configuration_key_is_refused_by_name(tmp_path: Path) -> None
     (tmp_path / "sdkcore-gen.yaml").write_text("operations:\n  x: {pages: cursor}\n")
     with pytest.raises(GenerationError, match=r"unknown key 'pages' in operations\.x"):
         load_config(path, None)
+
+
+def test_a_configuration_named_after_the_whole_spec_file_is_found(tmp_path: Path) -> None:
+    path = write_document(tmp_path, MINIMAL, "api.json")
+    (tmp_path / "api.json.sdkcore.yaml").write_text("client_name: Acme\nversion: 2.0.0\n")
+    config = load_config(path, None)
+    assert (config.client_name, config.version) == ("Acme", "2.0.0")

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 from _gen_helpers import spec
 
 from sdkcore.gen.generate import plan
 from sdkcore.gen.naming import Namer, pascal_case, snake_case
 from sdkcore.gen.resources import OpShape, place_operations
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 @pytest.mark.parametrize(
@@ -140,3 +145,25 @@ def test_models_are_named_by_their_component_key_never_their_title() -> None:
     assert names["Field"] == "Field2"
     assert names["BaseModel"] == "BaseModel2"
     assert names["2fa.code"] == "M2faCode"
+
+
+def test_the_configuration_decides_page_kinds_and_streams(tmp_path: Path) -> None:
+    config = tmp_path / "sdkcore-gen.yaml"
+    config.write_text(
+        "operations:\n"
+        "  listCursorThings: {page: none}\n"
+        "  listPlainThings: {page: offset}\n"
+        "  createCompletion: {stream: false}\n"
+        "  watchEvents: {stream: false}\n"
+    )
+    pages = plan(spec("pages.yaml"), package="lists", client_name=None, config_path=config).api
+    kinds = {op.op_id: op.response.page for op in pages.operations}
+    assert kinds == {
+        "listCursorThings": None,
+        "listOffsetThings": "offset",
+        "listPlainThings": "offset",
+        "listLinkedThings": "link",
+    }
+    chat = plan(spec("sse.yaml"), package="chat", client_name=None, config_path=config).api
+    streams = {op.op_id: op.response.stream for op in chat.operations}
+    assert streams == {"createCompletion": "never", "watchEvents": "never"}

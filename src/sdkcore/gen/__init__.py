@@ -20,8 +20,8 @@ modules, and the ``emit_*`` modules write the package from that model alone; `fo
 runs ``ruff format`` and `writer` replaces ``DIR/NAME`` whole.
 
 Configuration, for what a document cannot say: ``--config FILE``, else
-``<spec stem>.sdkcore.yaml`` beside a spec file, else ``sdkcore-gen.yaml`` in the spec's
-directory. Every key is optional::
+``<spec>.sdkcore.yaml`` or ``<spec stem>.sdkcore.yaml`` beside a spec file, else
+``sdkcore-gen.yaml`` in the spec's directory. Every key is optional::
 
     client_name: Acme          # the client classes; the CLI's --client-name wins
     version: 1.2.0             # the package's __version__ and User-Agent (default 0.1.0)

@@ -1,7 +1,9 @@
 """What a document cannot say, in an optional configuration file next to it.
 
-The file is YAML (or JSON), found as ``--config PATH``, else ``<spec stem>.sdkcore.yaml``
-beside a spec file, else ``sdkcore-gen.yaml`` in the spec's directory. Keys (all
+The file is YAML (or JSON), found as ``--config PATH``, else ``<spec>.sdkcore.yaml`` or
+``<spec stem>.sdkcore.yaml`` beside a spec file (``openapi.yaml.sdkcore.yaml``,
+``openapi.sdkcore.yaml``), else ``sdkcore-gen.yaml`` in the spec's directory (or in the
+spec directory itself). Keys (all
 optional)::
 
     client_name: Acme          # the client classes (the CLI's --client-name wins)
@@ -77,7 +79,14 @@ class Config:
 def find_config(spec: Path) -> Path | None:
     """The configuration file that belongs to ``spec``, if there is one."""
     directory = spec if spec.is_dir() else spec.parent
-    candidates = [] if spec.is_dir() else [spec.with_name(f"{spec.stem}.sdkcore.yaml")]
+    candidates = (
+        []
+        if spec.is_dir()
+        else [
+            spec.with_name(f"{spec.name}.sdkcore.yaml"),
+            spec.with_name(f"{spec.stem}.sdkcore.yaml"),
+        ]
+    )
     candidates.append(directory / "sdkcore-gen.yaml")
     return next((path for path in candidates if path.is_file()), None)
 

@@ -105,6 +105,9 @@ def response_of(
         response = Response("text", Prim("str"), found["text"][0])
     elif "json" in found:
         response = Response("json", type_of("json", "Response"), found["json"][0])
+    elif "sse" in found:
+        # Configured never to stream: the event stream is read whole, as text.
+        response = Response("text", Prim("str"), found["sse"][0])
     else:
         response = Response("none")
     schemas.drain()
