@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # basedpyright finds the installed packages through the python on PATH: the venv's.
 BASEDPYRIGHT := PATH="$(abspath $(BIN)):$$PATH" $(BIN)/basedpyright
 
-.PHONY: demo test check lint types coverage bench clean
+.PHONY: demo test check lint types coverage dist bench clean
 
 # editable_mode=compat installs sdkcore as a plain path entry (.pth), which type
 # checkers follow; setuptools' import-hook editable installs are invisible to them.
@@ -44,9 +44,14 @@ coverage: $(STAMP)
 	$(PY) -m coverage combine --quiet
 	$(PY) -m coverage report
 
+## The sdist and the wheel, into dist/ (built in isolated environments, as pip would).
+dist: $(STAMP)
+	rm -rf dist
+	$(PY) -m build --outdir dist .
+
 bench: $(STAMP)
 	$(PY) -m pip install --quiet -e ".[bench]" --config-settings editable_mode=compat
 	$(PY) -m benchmarks
 
 clean:
-	rm -rf $(VENV) .coverage .coverage.* .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .coverage .coverage.* .mypy_cache .ruff_cache .pytest_cache dist
