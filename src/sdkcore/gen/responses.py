@@ -24,6 +24,8 @@ from .raw import as_mapping
 from .typeexpr import strip_none
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from .collect import RawOperation
     from .config import OperationConfig
     from .schemas import Schemas
@@ -79,9 +81,8 @@ def response_of(
     if code is None:
         return Response("none")
     value, loc = schemas.resolver.mapping(responses[code], raw.loc.child("responses", code))
-    content = as_mapping(value.get("content")) or {}
     found: dict[str, tuple[str, object]] = {}
-    for media, entry in content.items():
+    for media, entry in (as_mapping(value.get("content")) or {}).items():
         schema = (as_mapping(entry) or {}).get("schema", {})
         found.setdefault(media_kind(media, schema), (media, schema))
 
@@ -90,26 +91,9 @@ def response_of(
         return schemas.type_of(schema, loc.child("content", media, "schema"), hint + suffix)
 
     stream = _stream_mode(settings.stream, "sse" in found, len(found) > 1, has_flag)
-    stream_type = type_of("sse", "Event") if stream != "never" and "sse" in found else None
-    if "json" in found and stream != "always":
-        response = Response(
-            "json", type_of("json", "Response"), found["json"][0], stream, stream_type
-        )
-    elif stream == "always":
-        response = Response(
-            "json", None, found.get("sse", ("text/event-stream", {}))[0], stream, stream_type
-        )
-    elif "binary" in found:
-        response = Response("binary", media_type=found["binary"][0])
-    elif "text" in found:
-        response = Response("text", Prim("str"), found["text"][0])
-    elif "json" in found:
-        response = Response("json", type_of("json", "Response"), found["json"][0])
-    elif "sse" in found:
-        # Configured never to stream: the event stream is read whole, as text.
-        response = Response("text", Prim("str"), found["sse"][0])
-    else:
-        response = Response("none")
+    response = _pick(found, stream, type_of)
+    if stream != "never" and "sse" in found:
+        response.stream_type = type_of("sse", "Event")
     schemas.drain()
     if response.kind == "json" and response.type is not None and stream == "never":
         has_link = any(name.lower() == "link" for name in as_mapping(value.get("headers")) or {})
@@ -117,6 +101,24 @@ def response_of(
             schemas, response.type, params, settings.page, has_link=has_link, method=raw.method
         )
     return response
+
+
+def _pick(
+    found: dict[str, tuple[str, object]],
+    stream: Literal["never", "always", "flag"],
+    type_of: Callable[[str, str], TypeExpr],
+) -> Response:
+    """The answer among the media types found: JSON, else a stream, binary, text or none."""
+    if "json" in found and stream != "always":
+        return Response("json", type_of("json", "Response"), found["json"][0], stream)
+    if stream == "always":
+        return Response("json", None, found.get("sse", ("text/event-stream", {}))[0], stream)
+    for kind in ("binary", "text", "sse"):
+        # An event stream configured never to stream is read whole, as text.
+        if kind in found:
+            text = Prim("str") if kind != "binary" else None
+            return Response("binary" if kind == "binary" else "text", text, found[kind][0])
+    return Response("none")
 
 
 def _stream_mode(
