@@ -1,13 +1,12 @@
-"""The MiniLLM example SDK: its CLI end to end, and its SDK methods in-process.
+"""The MiniLLM example's CLI end to end: ``python -m examples.minillm`` as a subprocess,
+from the repository root, against its embedded server.
 
-The CLI runs as a subprocess (``python -m examples.minillm``) from the repository
-root against its embedded server; the SDK tests drive ``MiniLLM`` and
-``AsyncMiniLLM`` against a `MiniLLMServer` in this process.
+The SDK itself is tested in-process in ``test_demo_sdk.py`` and ``test_demo_pages.py``;
+``serve`` in ``test_demo_serve.py``; ``webhook`` in ``test_demo_webhook.py``.
 """
 
 from __future__ import annotations
 
-import datetime
 import functools
 import hashlib
 import os
@@ -18,46 +17,33 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from examples.minillm import AsyncMiniLLM, MiniLLM, MiniLLMServer
 from examples.minillm._backend import sample_file
-from examples.minillm.types import (
-    ChatCompletion,
-    ChatCompletionChunk,
-    Model,
-    ModelList,
-)
-
-from sdkcore import (
-    APIConnectionError,
-    AsyncBinaryAPIResponse,
-    AsyncStream,
-    AsyncStreamedBinaryAPIResponse,
-    BinaryAPIResponse,
-    HttpxBinaryResponseContent,
-    NotFoundError,
-    Stream,
-    StreamedBinaryAPIResponse,
-)
 
 REPO = Path(__file__).resolve().parents[1]
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
-    from examples.minillm.types import ChatCompletionMessageParam
+    from collections.abc import Mapping
 
 SAMPLE_ID = "file-minillm-sample"
 SAMPLE_SIZE = 8 * 1024 * 1024
-HELLO: list[ChatCompletionMessageParam] = [{"role": "user", "content": "hello"}]
+#: Variables that would point the CLI elsewhere, or change its log.
+_LEAKING = ("OPENAI_", "MINILLM_", "SDKCORE_LOG", "OTEL_")
 
 
-def run_cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    """Run the CLI from the repository root, with no OPENAI_* variables leaking in."""
-    env = {name: value for name, value in os.environ.items() if not name.startswith("OPENAI_")}
+def cli_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """This process's environment without the variables the CLI reads, plus `extra`."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith(_LEAKING)}
+    return {**env, **(extra or {})}
+
+
+def run_cli(
+    *args: str, timeout: float = 60, env: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the CLI from the repository root, with none of its variables leaking in."""
     return subprocess.run(
         [sys.executable, "-m", "examples.minillm", *args],
         cwd=REPO,
-        env=env,
+        env=cli_environment(env),
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -102,6 +88,19 @@ def test_tour_runs_every_feature_and_exits_zero(mode: str) -> None:
     assert errors[0].startswith("error: the stream broke after 6 chunks: connection to")
     assert "(100%)" in result.stderr  # the download's progress lines
     assert "Retrying GET" in result.stderr  # the 429 retry is shown while it waits
+    kind = "Async" if mode == "async" else "Sync"
+    assert f"-> {kind}CursorPage[FileObject]" in out
+    assert "-- 14 files on 3 pages (5 per page)" in out  # 13 to begin with, plus the upload
+    assert "stored byte for byte: yes" in out
+    assert "sent   GET /v1/usage?startDate=" in out
+    assert "quick.chat.completions.create(...) -> timed out" in out
+    assert "refused, NO_MATCHING_SIGNATURE" in out
+    assert "refused, REPLAYED" in out
+    assert re.search(r"GET /models  \[CLIENT, \d+ ms\]  http.response.status_code=429", out)
+    assert 'Link: rel="next" <http://127.0.0.1:' in out
+    assert "-- 4 events on 2 pages (2 per page)" in out
+    took = float(re.findall(r"tour finished in ([\d.]+) s", out)[0])
+    assert took < 15  # the first thing a new user runs
 
 
 @pytest.mark.slow
@@ -115,7 +114,8 @@ def test_raw_shows_status_request_id_rate_limits_body_and_retries(mode: str) -> 
     assert re.search(r"rate limit\s+499 of 500 requests remaining", result.stdout)
     assert re.search(r"retries taken\s+0", result.stdout)
     assert re.search(r"elapsed\s+\d+ ms", result.stdout)
-    assert "ModelList with 3 models: minillm-1, minillm-1-mini, minillm-voice" in result.stdout
+    kind = "AsyncPage" if mode == "async" else "SyncPage"
+    assert f"{kind}[Model] with 3 models: minillm-1, minillm-1-mini, minillm-voice" in result.stdout
     assert "embedded server at http://127.0.0.1:" in result.stderr
 
 
@@ -167,173 +167,94 @@ def test_unknown_file_is_one_404_error_line_and_no_file(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-# -- the SDK, in-process -----------------------------------------------------------------
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_files_ls_prints_every_file_across_pages_and_counts_them(mode: str) -> None:
+    result = run_cli("files", "ls", "--limit", "4", *(["--async"] if mode == "async" else []))
+
+    assert_clean_exit(result)
+    heads = re.findall(r"page (\d): GET /v1/files\?(\S+)", result.stdout)
+    assert [number for number, _ in heads] == ["1", "2", "3", "4"]
+    assert heads[0][1] == "limit=4"
+    assert heads[1][1].startswith("limit=4&after=file-minillm-")
+    files = re.findall(r"^    (file-minillm-\S+)", result.stdout, flags=re.MULTILINE)
+    assert len(files) == len(set(files)) == 13
+    assert "-- 13 files on 4 pages (4 per page)" in result.stdout
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[MiniLLMServer]:
-    with MiniLLMServer(first_token_delay=0.0, token_delay=(0.0, 0.0), bandwidth=None) as running:
-        yield running
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_files_upload_shows_progress_and_what_was_stored(mode: str, tmp_path: Path) -> None:
+    path = tmp_path / "train.jsonl"
+    path.write_bytes(b'{"prompt": "p", "completion": "c"}\n' * 30_000)
+    size = path.stat().st_size
+    result = run_cli(
+        "files", "upload", str(path), "--purpose", "fine-tune",
+        *(["--async"] if mode == "async" else []),
+    )  # fmt: skip
 
-
-@pytest.fixture
-def client(server: MiniLLMServer) -> Iterator[MiniLLM]:
-    with MiniLLM(api_key="sk-test-key", base_url=server.base_url) as sync_client:
-        yield sync_client
-
-
-def test_models_raw_response_has_request_id_rate_limits_and_typed_body(client: MiniLLM) -> None:
-    response = client.models.with_raw_response.list()
-
-    assert response.status_code == 200
-    assert response.request_id is not None
-    assert response.request_id.startswith("req_")
-    assert response.headers["x-ratelimit-limit-requests"] == "500"
-    assert int(response.headers["x-ratelimit-remaining-requests"]) < 500
-    assert response.retries_taken == 0
-    models = response.parse()
-    assert isinstance(models, ModelList)
-    assert response.parse() is models
-    assert models.data[0].id == "minillm-1"
-    assert models._request_id == response.request_id
-    assert "sk-test-key" not in repr(client)
-
-
-def test_models_streaming_response_parses_on_demand(client: MiniLLM) -> None:
-    with client.models.with_streaming_response.retrieve("minillm-1") as response:
-        assert response.http_request.url.path == "/v1/models/minillm-1"
-        model = response.parse()
-    assert isinstance(model, Model)
-    assert model.owned_by == "minillm"
-    assert response.is_closed
-
-
-def test_chat_create_whole_and_streamed_tell_the_same_text(client: MiniLLM) -> None:
-    completion = client.chat.completions.create(model="minillm-1", messages=HELLO)
-    stream = client.chat.completions.create(model="minillm-1", messages=HELLO, stream=True)
-    with stream:
-        chunks = list(stream)
-
-    assert isinstance(completion, ChatCompletion)
-    assert isinstance(stream, Stream)
-    assert all(isinstance(chunk, ChatCompletionChunk) for chunk in chunks)
-    assert "".join(chunk.text for chunk in chunks) == completion.choices[0].message.content
-    assert chunks[-1].choices[0].finish_reason == "stop"
-    assert isinstance(stream.time_to_first_event, datetime.timedelta)
-    assert stream.request_id is not None
-
-
-def test_chat_raw_and_streaming_responses_of_a_stream(client: MiniLLM) -> None:
-    raw = client.chat.completions.with_raw_response.create(
-        model="minillm-1", messages=HELLO, stream=True, stream_options={"include_usage": True}
+    assert_clean_exit(result)
+    assert re.search(
+        rf"uploaded train.jsonl \({size:,} bytes\) as file-[0-9a-f]{{24}}, purpose fine-tune",
+        result.stdout,
     )
-    assert raw.headers["content-type"].startswith("text/event-stream")
-    stream = raw.parse()
-    assert isinstance(stream, Stream)
-    chunks = list(stream)
-    assert chunks[-1].usage is not None
-    assert chunks[-1].usage.completion_tokens == len(chunks) - 3  # role, finish, usage
-
-    with client.chat.with_streaming_response.completions.create(
-        model="minillm-1", messages=HELLO, stream=True
-    ) as response:
-        lines = list(response.iter_lines())
-    assert "data: [DONE]" in lines
+    progress = [line for line in result.stderr.splitlines() if "upload:" in line]
+    assert 2 <= len(progress) <= 12
+    assert "(100%)" in progress[-1]
 
 
-def test_files_content_parsed_raw_and_streamed_to_file(client: MiniLLM, tmp_path: Path) -> None:
-    expected = sample_sha256()
-    assert client.files.retrieve(SAMPLE_ID).bytes == SAMPLE_SIZE
-    assert [stored.id for stored in client.files.list().data] == [SAMPLE_ID]
-    content = client.files.content(SAMPLE_ID)
-    assert isinstance(content, HttpxBinaryResponseContent)
-    assert hashlib.sha256(content.content).hexdigest() == expected
+@pytest.mark.slow
+def test_files_upload_of_a_missing_path_is_one_error_line(tmp_path: Path) -> None:
+    result = run_cli("files", "upload", str(tmp_path / "absent.jsonl"))
 
-    raw = client.files.with_raw_response.content(SAMPLE_ID)
-    assert isinstance(raw, BinaryAPIResponse)
-    raw.write_to_file(tmp_path / "raw.bin")
-
-    reports: list[tuple[int, int | None]] = []
-    with client.files.with_streaming_response.content(SAMPLE_ID) as streamed:
-        assert isinstance(streamed, StreamedBinaryAPIResponse)
-        assert streamed.headers["accept-ranges"] == "bytes"
-        streamed.stream_to_file(tmp_path / "streamed.bin", progress=lambda *r: reports.append(r))
-    for name in ("raw.bin", "streamed.bin"):
-        assert hashlib.sha256((tmp_path / name).read_bytes()).hexdigest() == expected
-    assert reports[-1] == (SAMPLE_SIZE, SAMPLE_SIZE)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"error: No such file or directory: {tmp_path / 'absent.jsonl'}"
+    )
 
 
-def test_speech_raw_and_streamed_audio(client: MiniLLM, tmp_path: Path) -> None:
-    speech = client.audio.speech
-    raw = speech.with_raw_response.create(model="minillm-voice", voice="alloy", input="hi")
-    assert isinstance(raw, BinaryAPIResponse)
-    assert raw.read().startswith(b"ID3")
-    assert raw.headers["content-type"] == "audio/mpeg"
+@pytest.mark.slow
+def test_usage_by_model_shows_the_wire_query_and_a_bucket_per_day() -> None:
+    result = run_cli("usage", "--start", "2024-06-01", "--end", "2024-06-07", "--by-model")
 
-    reports: list[tuple[int, int | None]] = []
-    with client.audio.with_streaming_response.speech.create(
-        model="minillm-voice", voice="alloy", input="hello there", response_format="wav"
-    ) as response:
-        assert isinstance(response, StreamedBinaryAPIResponse)
-        response.stream_to_file(tmp_path / "hi.wav", progress=lambda *r: reports.append(r))
-    assert reports[-1] == ((tmp_path / "hi.wav").stat().st_size, None)
-    assert response.headers["content-type"] == "audio/wav"
+    assert_clean_exit(result)
+    assert (
+        "sent   GET /v1/usage?startDate=2024-06-01&endDate=2024-06-07&groupBy=model"
+        in result.stdout
+    )
+    assert len(re.findall(r"^    2024-06-0\d  ", result.stdout, flags=re.MULTILINE)) == 7
 
 
-def test_unknown_model_raises_not_found_with_the_request_id(client: MiniLLM) -> None:
-    with pytest.raises(NotFoundError) as caught:
-        client.chat.completions.create(model="gpt-nope", messages=HELLO)
-    assert caught.value.request_id is not None
-    assert "does not exist" in str(caught.value)
+@pytest.mark.slow
+def test_usage_refused_by_the_server_is_one_400_line() -> None:
+    result = run_cli("usage", "--start", "2024-06-01", "--end", "2024-09-01")
+
+    assert result.returncode == 1
+    assert (
+        result.stderr.strip()
+        .splitlines()[-1]
+        .startswith("error: 400 Bad Request from GET /v1/usage: endDate must be from startDate")
+    )
 
 
-@pytest.mark.anyio
-async def test_async_resources_raw_and_streaming(server: MiniLLMServer, tmp_path: Path) -> None:
-    async with AsyncMiniLLM(api_key="sk-test", base_url=server.base_url) as aclient:
-        raw = await aclient.models.with_raw_response.list()
-        assert raw.request_id is not None
-        assert (await raw.parse()).data[0].id == "minillm-1"
-        async with aclient.models.with_streaming_response.list() as listed:
-            assert isinstance(await listed.parse(), ModelList)
+@pytest.mark.slow
+def test_verbose_shows_a_debug_line_per_attempt_and_never_the_key() -> None:
+    result = run_cli("--verbose", "chat", "hi", "--faults", "--no-stream")
 
-        stream = await aclient.chat.completions.create(
-            model="minillm-1", messages=HELLO, stream=True
-        )
-        assert isinstance(stream, AsyncStream)
-        text = "".join([chunk.text async for chunk in stream])
-        completion = await aclient.chat.completions.with_raw_response.create(
-            model="minillm-1", messages=HELLO
-        )
-        assert (await completion.parse()).choices[0].message.content == text
-
-        raw_file = await aclient.files.with_raw_response.content(SAMPLE_ID)
-        assert isinstance(raw_file, AsyncBinaryAPIResponse)
-        assert len(await raw_file.read()) == SAMPLE_SIZE
-        async with aclient.files.with_streaming_response.content(SAMPLE_ID) as response:
-            assert isinstance(response, AsyncStreamedBinaryAPIResponse)
-            await response.stream_to_file(tmp_path / "async.bin")
-        assert hashlib.sha256((tmp_path / "async.bin").read_bytes()).hexdigest() == (
-            sample_sha256()
-        )
-        async with aclient.audio.speech.with_streaming_response.create(
-            model="minillm-voice", voice="alloy", input="hi"
-        ) as audio:
-            assert isinstance(audio, AsyncStreamedBinaryAPIResponse)
-            assert (await audio.read()).startswith(b"ID3")
+    assert_clean_exit(result)
+    attempts = re.findall(
+        r"sdkcore.http DEBUG POST http://127.0.0.1:\d+/v1/chat/completions (\d+) in", result.stderr
+    )
+    assert attempts == ["429", "200"]
+    assert "sk-minillm-local" not in result.stdout + result.stderr  # the embedded server's key
+    assert "'authorization': '<redacted>'" in result.stderr
 
 
-def test_fault_switch_429_is_retried_and_a_cut_stream_raises(tmp_path: Path) -> None:
-    with (
-        MiniLLMServer(faults=True, first_token_delay=0.0, token_delay=(0.0, 0.0)) as server,
-        MiniLLM(api_key="sk-test", base_url=server.base_url) as client,
-    ):
-        response = client.models.with_raw_response.list()
-        assert response.status_code == 200
-        assert response.retries_taken == 1
+@pytest.mark.slow
+def test_without_verbose_only_retries_are_logged() -> None:
+    result = run_cli("models", "--faults")
 
-        stream = client.chat.completions.create(model="minillm-1", messages=HELLO, stream=True)
-        received: list[ChatCompletionChunk] = []
-        with pytest.raises(APIConnectionError), stream:
-            received.extend(stream)
-        assert len(received) == 6
-        assert stream.retries_taken == 1
+    assert_clean_exit(result)
+    assert "sdkcore.retry INFO Retrying GET" in result.stderr
+    assert "DEBUG" not in result.stderr

@@ -20,11 +20,13 @@ if TYPE_CHECKING:
 __all__ = [
     "AUDIO_TYPES",
     "MODELS",
+    "PURPOSES",
     "SAMPLE_FILE_ID",
     "Completion",
     "StoredFile",
     "complete",
     "sample_file",
+    "seeded_files",
     "speech_audio",
 ]
 
@@ -46,9 +48,12 @@ AUDIO_TYPES: Final = {
     "wav": "audio/wav",
     "pcm": "audio/pcm",
 }
+#: The purposes a stored file may have.
+PURPOSES: Final = ("assistants", "batch", "fine-tune", "vision", "user_data")
 _TOKEN: Final = re.compile(r"\s*\S+")
 _AUDIO_BYTES_PER_WORD: Final = 6 * 1024
-_AUDIO_CHUNK: Final = 8 * 1024
+#: How many small files the server starts with, besides the sample (several pages' worth).
+SEEDED_FILES: Final = 12
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,24 @@ def sample_file(size: int = 8 * MIB) -> StoredFile:
     """The sample file: `size` pseudo-random bytes, the same on every run."""
     data = hashlib.shake_256(b"minillm sample file").digest(size)
     return StoredFile(SAMPLE_FILE_ID, "minillm-sample.bin", "fine-tune", 1_717_300_000, data)
+
+
+def seeded_files(count: int = SEEDED_FILES) -> list[StoredFile]:
+    """Small JSONL files the server starts with, so that listings span several pages."""
+    files = []
+    for number in range(1, count + 1):
+        lines = [
+            f'{{"prompt": "question {number}.{line}", "answer": "{line}"}}' for line in range(3)
+        ]
+        purpose = "batch" if number % 3 else "fine-tune"
+        data = ("\n".join(lines) + "\n").encode()
+        created = 1_717_400_000 + number * 3_600
+        files.append(
+            StoredFile(
+                f"file-minillm-{number:04d}", f"set-{number:02d}.jsonl", purpose, created, data
+            )
+        )
+    return files
 
 
 @dataclass(frozen=True)
@@ -152,11 +175,8 @@ def complete(model: str, prompts: list[str], max_tokens: int | None = None) -> C
     )
 
 
-def speech_audio(text: str, voice: str) -> Iterator[bytes]:
-    """Fake audio for `text` in chunks: an ID3 tag, then noise sized by the word count."""
+def speech_audio(text: str, voice: str) -> bytes:
+    """Fake audio for `text`: an ID3 tag, then noise sized by the word count."""
     size = _AUDIO_BYTES_PER_WORD * max(1, len(text.split()))
-    audio = b"ID3\x04\x00\x00\x00\x00\x00\x00" + hashlib.shake_256(
-        f"{voice}:{text}".encode()
-    ).digest(size)
-    for start in range(0, len(audio), _AUDIO_CHUNK):
-        yield audio[start : start + _AUDIO_CHUNK]
+    noise = hashlib.shake_256(f"{voice}:{text}".encode()).digest(size)
+    return b"ID3\x04\x00\x00\x00\x00\x00\x00" + noise

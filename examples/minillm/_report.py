@@ -15,25 +15,47 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import httpx2
 
-from sdkcore import APIConnectionError, APIStatusError, APITimeoutError, SdkError
+from sdkcore import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    SdkError,
+    parse_link_header,
+)
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from pathlib import Path
 
     from sdkcore import BaseAPIResponse
 
-    from .types import ChatCompletion, ChatCompletionChunk, ModelList
+    from .types import (
+        ChatCompletion,
+        ChatCompletionChunk,
+        FileEvent,
+        FileObject,
+        Model,
+        UsageReport,
+    )
 
 __all__ = [
     "CLIError",
     "DownloadReport",
+    "ListingReport",
     "StreamPrinter",
     "describe_error",
     "format_bytes",
     "print_completion",
     "print_download_head",
+    "print_event",
+    "print_file",
+    "print_links",
     "print_models",
+    "print_page_head",
     "print_raw",
+    "print_upload",
+    "print_usage",
     "sha256_of",
 ]
 
@@ -63,6 +85,8 @@ def _ms(delta: datetime.timedelta | float) -> str:
 
 def describe_error(exc: BaseException) -> str:
     """One line saying what went wrong, for people: no traceback, no secrets."""
+    if isinstance(exc, AuthenticationError):
+        return f"authentication failed: {_status_line(exc)}; check --api-key or $MINILLM_API_KEY"
     if isinstance(exc, APIStatusError):
         return _status_line(exc)
     if isinstance(exc, APITimeoutError):
@@ -99,15 +123,21 @@ def _status_line(exc: APIStatusError) -> str:
 # -- models and raw responses -------------------------------------------------------------
 
 
-def print_models(models: ModelList) -> None:
+def _date(timestamp: int) -> datetime.date:
+    return datetime.datetime.fromtimestamp(timestamp, datetime.UTC).date()
+
+
+def print_models(models: Sequence[Model]) -> None:
     """One line per model."""
-    for model in models.data:
-        created = datetime.datetime.fromtimestamp(model.created, datetime.UTC).date()
-        print(f"  {model.id:<24} owned by {model.owned_by}, created {created}")
+    for model in models:
+        print(f"  {model.id:<24} owned by {model.owned_by}, created {_date(model.created)}")
 
 
-def print_raw(response: BaseAPIResponse[Any], models: ModelList, *, took: float) -> None:
-    """What a raw response tells besides its body: status, ids, limits, retries, timing."""
+def print_raw(
+    response: BaseAPIResponse[Any], page: object, models: Sequence[Model], *, took: float
+) -> None:
+    """What a raw response tells besides its body (`page`, holding `models`): status, ids,
+    limits, retries, timing."""
     headers = response.headers
     remaining, limit = (headers.get(name) for name in _RATE_LIMIT_HEADERS)
     rate = f"{remaining} of {limit} requests remaining" if limit else "(no rate-limit headers)"
@@ -121,8 +151,8 @@ def print_raw(response: BaseAPIResponse[Any], models: ModelList, *, took: float)
         "rate limit": rate,
         "retries taken": str(response.retries_taken),
         "elapsed": f"{_ms(response.elapsed)} (last attempt), {_ms(took)} in all",
-        "parsed body": f"{type(models).__name__} with {len(models.data)} models: "
-        + ", ".join(model.id for model in models.data),
+        "parsed body": f"{type(page).__name__} with {len(models)} models: "
+        + ", ".join(model.id for model in models),
     }
     for name, value in rows.items():
         print(f"  {name:<14} {value or '-'}")
@@ -244,3 +274,73 @@ def sha256_of(path: Path) -> str:
         while block := file.read(1 << 20):
             digest.update(block)
     return digest.hexdigest()
+
+
+# -- files, pages, usage ----------------------------------------------------------------
+
+
+def print_file(stored: FileObject) -> None:
+    """One line per stored file."""
+    size = f"{stored.bytes:,} bytes"
+    print(f"    {stored.id:<30} {stored.filename:<20} {size:>15}  {stored.purpose}")
+
+
+def print_event(event: FileEvent) -> None:
+    """One line per file event."""
+    print(f"    {event.id}  {event.type:<16} {event.message}")
+
+
+def print_page_head(number: int, response: httpx2.Response, items: int) -> None:
+    """Which request fetched page `number`, and what it held."""
+    url = response.request.url
+    target = url.path + (f"?{url.query.decode()}" if url.query else "")
+    print(f"  page {number}: {response.request.method} {target}  ({items} items)")
+
+
+def print_links(header: str | None) -> None:
+    """A page's ``Link`` header: where ``rel="next"`` points, and the other relations."""
+    links = parse_link_header(header or "")
+    following = [link.url for link in links if "next" in link.rels]
+    others = sorted({rel for link in links for rel in link.rels} - {"next"})
+    also = ", ".join(f'rel="{rel}"' for rel in others) or "nothing else"
+    if following:
+        print(f'    Link: rel="next" <{following[0]}>; also {also}')
+    else:
+        print(f'    Link: no rel="next" (the last page); {also}')
+
+
+@dataclass(frozen=True)
+class ListingReport:
+    """A listing iterated across its pages."""
+
+    what: str
+    items: int
+    pages: int
+    page_size: int | None
+
+    def print(self) -> None:
+        """Print how many items came on how many pages."""
+        size = f" ({self.page_size} per page)" if self.page_size else ""
+        plural = "" if self.pages == 1 else "s"
+        print(f"  -- {self.items} {self.what} on {self.pages} page{plural}{size}")
+
+
+def print_upload(stored: FileObject, *, took: float) -> None:
+    """What an upload stored."""
+    print(
+        f"  uploaded {stored.filename} ({stored.bytes:,} bytes) as {stored.id}, "
+        f"purpose {stored.purpose}, in {_ms(took)}"
+    )
+
+
+def print_usage(response: BaseAPIResponse[Any], report: UsageReport) -> None:
+    """The request as sent (the API's own names) and a line per bucket."""
+    url = response.http_request.url
+    print(f"  sent   {response.method} {url.path}?{url.query.decode()}")
+    print(f"  report {report.start_date} to {report.end_date}, {len(report.data)} buckets")
+    for bucket in report.data:
+        model = bucket.model or "(all models)"
+        print(
+            f"    {bucket.date}  {model:<16} {bucket.requests:>3} requests, "
+            f"{bucket.input_tokens:>4} in + {bucket.output_tokens:>5} out tokens"
+        )

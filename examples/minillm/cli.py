@@ -1,36 +1,50 @@
 """``python -m examples.minillm``: the MiniLLM command line.
 
-Without ``--base-url`` / ``OPENAI_BASE_URL`` (or an explicit ``--api-key``) every
+Without ``--base-url`` / ``MINILLM_BASE_URL`` (or an explicit ``--api-key``) every
 command runs against the embedded server, started on a free ``127.0.0.1`` port
 and stopped at the end; with them it talks to that OpenAI-compatible server
-(the key from ``--api-key`` or ``OPENAI_API_KEY``). ``tour`` always uses the
-embedded server. Errors print one ``error: ...`` line and exit 1.
+(the key from ``--api-key``, ``MINILLM_API_KEY`` or ``OPENAI_API_KEY``; the
+``OPENAI_*`` variables are read when the ``MINILLM_*`` ones are not set). ``tour``
+always uses the embedded server; ``serve`` runs it in the foreground. Errors print
+one ``error: ...`` line and exit 1.
 """
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import io
-import logging
 import os
+import shlex
 import signal
 import sys
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import anyio
 
 from . import _async_commands as acmd
 from . import _sync_commands as cmd
-from ._client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, AsyncMiniLLM, MiniLLM
+from ._client import (
+    API_KEY_VARIABLES,
+    BASE_URL_VARIABLES,
+    DEFAULT_BASE_URL,
+    DEFAULT_TIMEOUT,
+    LOG_VARIABLE,
+    AsyncMiniLLM,
+    MiniLLM,
+    from_environment,
+)
+from ._jobs import Job
+from ._parser import build_parser
+from ._progress import stderr_terminal
 from ._report import CLIError, describe_error
 from ._tour import LOCAL_KEY, MODEL, VOICE_MODEL, Tour
+from ._webhook import parse_headers, read_headers_file, sign, verify
 from .server import MiniLLMServer
 
 if TYPE_CHECKING:
+    import argparse
     from collections.abc import Generator, Sequence
 
     import httpx2
@@ -42,6 +56,8 @@ REMOTE_MODEL = "gpt-4o-mini"
 REMOTE_VOICE_MODEL = "tts-1"
 #: The key sent to a server given by URL when no key is given at all.
 PLACEHOLDER_KEY = "sk-no-key"
+#: Commands that need no client.
+_LOCAL_COMMANDS = frozenset({"serve", "webhook"})
 
 
 @dataclass(frozen=True)
@@ -63,8 +79,9 @@ class Settings:
     def from_args(cls, args: argparse.Namespace) -> Settings:
         """The settings in parsed `args` (the options are absent when not given)."""
         options = vars(args)
+        action = options.get("files_command") or options.get("webhook_command")
         return cls(
-            command=args.command,
+            command=f"{args.command} {action}" if action else args.command,
             base_url=options.get("base_url"),
             api_key=options.get("api_key"),
             model=options.get("model"),
@@ -85,77 +102,15 @@ class Target:
     api_key: str
     server: MiniLLMServer | None
 
-    @property
-    def model(self) -> str:
-        """The chat model to use unless ``--model`` says otherwise."""
-        return MODEL if self.server else os.environ.get("MINILLM_MODEL", REMOTE_MODEL)
-
-    @property
-    def voice_model(self) -> str:
-        """The speech model to use unless ``--model`` says otherwise."""
-        return VOICE_MODEL if self.server else REMOTE_VOICE_MODEL
-
-
-# -- arguments --------------------------------------------------------------------------
-
-_EXAMPLES = """examples:
-  python -m examples.minillm tour                       # everything, on the embedded server
-  python -m examples.minillm chat "Hello" --async       # streamed, with AsyncMiniLLM
-  python -m examples.minillm chat "Hello" --faults      # a 429 retried, then a cut stream
-  python -m examples.minillm download file-minillm-sample sample.bin
-  OPENAI_BASE_URL=http://localhost:8000/v1 python -m examples.minillm chat "Hi" --model M
-"""
-
-
-def _common_options() -> argparse.ArgumentParser:
-    # SUPPRESS: an option given before the command is not reset by the command's parser.
-    common = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
-    common.add_argument("--base-url", metavar="URL", help="an OpenAI-compatible API root")
-    common.add_argument("--api-key", metavar="KEY", help="its key (default: $OPENAI_API_KEY)")
-    common.add_argument(
-        "--model", help="embedded: minillm-1 / minillm-voice; else $MINILLM_MODEL or gpt-4o-mini"
-    )
-    common.add_argument("--async", dest="use_async", action="store_true", help="use AsyncMiniLLM")
-    common.add_argument(
-        "--faults", action="store_true", help="turn the embedded server's fault switch on"
-    )
-    common.add_argument("--max-retries", type=int, metavar="N", help="retries per call (2)")
-    common.add_argument("--timeout", type=float, metavar="SECONDS", help="per-call timeout")
-    common.add_argument("-v", "--verbose", action="store_true", help="log every request")
-    common.add_argument("--debug", action="store_true", help="show tracebacks")
-    return common
-
-
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser: global options, valid before or after the command."""
-    common = _common_options()
-    parser = argparse.ArgumentParser(
-        prog="python -m examples.minillm",
-        description="MiniLLM: an OpenAI-compatible example SDK on sdkcore. Without "
-        "--base-url or $OPENAI_BASE_URL it runs against its embedded server.",
-        epilog=_EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        parents=[common],
-    )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    commands.add_parser("tour", parents=[common], help="every feature once (embedded server)")
-    commands.add_parser("models", parents=[common], help="list the models")
-    commands.add_parser("raw", parents=[common], help="models.list() as a raw response")
-    chat = commands.add_parser("chat", parents=[common], help="chat, streamed token by token")
-    chat.add_argument("prompt")
-    chat.add_argument("--no-stream", action="store_true", help="one whole answer instead")
-    chat.add_argument("--max-tokens", type=int, metavar="N")
-    download = commands.add_parser(
-        "download", parents=[common], help="stream a file's content to disk, with progress"
-    )
-    download.add_argument("file_id", metavar="FILE_ID", help="e.g. file-minillm-sample")
-    download.add_argument("out", metavar="OUT", type=Path)
-    speech = commands.add_parser("speech", parents=[common], help="text to speech, streamed")
-    speech.add_argument("text")
-    speech.add_argument("out", metavar="OUT", type=Path)
-    speech.add_argument("--voice", default="alloy")
-    commands.add_parser("serve", parents=[common], help="run the embedded server until Ctrl-C")
-    return parser
+    def job(self, settings: Settings, args: argparse.Namespace) -> Job:
+        """The command of this run, with the models to use on this target."""
+        if self.server is not None:
+            model, voice_model = MODEL, VOICE_MODEL
+        else:
+            model = os.environ.get("MINILLM_MODEL", REMOTE_MODEL)
+            voice_model = REMOTE_VOICE_MODEL
+        chosen = settings.model
+        return Job(settings.command, args, chosen or model, chosen or voice_model)
 
 
 # -- where to connect -----------------------------------------------------------------------
@@ -168,13 +123,13 @@ def connect(settings: Settings) -> Generator[Target]:
     if settings.command == "tour" and (base_url or api_key):
         raise CLIError("tour runs against the embedded server: drop --base-url / --api-key")
     if settings.command != "tour":
-        base_url = base_url or os.environ.get("OPENAI_BASE_URL")
+        base_url = base_url or from_environment(BASE_URL_VARIABLES)
     if base_url or api_key:
         if settings.faults:
             raise CLIError("--faults switches the embedded server's faults; drop --base-url")
-        key = api_key or os.environ.get("OPENAI_API_KEY")
+        key = api_key or from_environment(API_KEY_VARIABLES)
         if not key:  # many local OpenAI-compatible servers take any key
-            _note("no API key given (--api-key, $OPENAI_API_KEY): sending a placeholder")
+            _note("no API key given (--api-key, $MINILLM_API_KEY): sending a placeholder")
             key = PLACEHOLDER_KEY
         yield Target(base_url or DEFAULT_BASE_URL, key, None)
         return
@@ -184,7 +139,7 @@ def connect(settings: Settings) -> Generator[Target]:
 
 
 def _note(message: str) -> None:
-    print(f"minillm: {message}", file=sys.stderr, flush=True)
+    stderr_terminal().print(f"minillm: {message}")
 
 
 def _timeout(settings: Settings) -> float | httpx2.Timeout:
@@ -194,9 +149,8 @@ def _timeout(settings: Settings) -> float | httpx2.Timeout:
 # -- running the commands ----------------------------------------------------------------
 
 
-def run_sync(settings: Settings, args: argparse.Namespace, target: Target) -> None:
+def run_sync(settings: Settings, job: Job, target: Target) -> None:
     """Run the command on `MiniLLM`."""
-    model = settings.model or target.model
     client = MiniLLM(
         api_key=target.api_key,
         base_url=target.base_url,
@@ -204,27 +158,11 @@ def run_sync(settings: Settings, args: argparse.Namespace, target: Target) -> No
         timeout=_timeout(settings),
     )
     with client:
-        match args.command:
-            case "models":
-                cmd.list_models(client)
-            case "raw":
-                cmd.show_raw(client)
-            case "chat" if args.no_stream:
-                cmd.chat_once(client, model, args.prompt, max_tokens=args.max_tokens)
-            case "chat":
-                cmd.chat_stream(client, model, args.prompt, max_tokens=args.max_tokens)
-            case "download":
-                cmd.download(client, args.file_id, args.out)
-            case "speech":
-                voice_model = settings.model or target.voice_model
-                cmd.speech(client, voice_model, args.voice, args.text, args.out)
-            case other:
-                raise CLIError(f"unknown command {other!r}")
+        cmd.run(client, job)
 
 
-async def run_async(settings: Settings, args: argparse.Namespace, target: Target) -> None:
+async def run_async(settings: Settings, job: Job, target: Target) -> None:
     """Run the command on `AsyncMiniLLM`."""
-    model = settings.model or target.model
     client = AsyncMiniLLM(
         api_key=target.api_key,
         base_url=target.base_url,
@@ -232,31 +170,30 @@ async def run_async(settings: Settings, args: argparse.Namespace, target: Target
         timeout=_timeout(settings),
     )
     async with client:
-        match args.command:
-            case "models":
-                await acmd.list_models(client)
-            case "raw":
-                await acmd.show_raw(client)
-            case "chat" if args.no_stream:
-                await acmd.chat_once(client, model, args.prompt, max_tokens=args.max_tokens)
-            case "chat":
-                await acmd.chat_stream(client, model, args.prompt, max_tokens=args.max_tokens)
-            case "download":
-                await acmd.download(client, args.file_id, args.out)
-            case "speech":
-                voice_model = settings.model or target.voice_model
-                await acmd.speech(client, voice_model, args.voice, args.text, args.out)
-            case other:
-                raise CLIError(f"unknown command {other!r}")
+        await acmd.run(client, job)
 
 
-def serve(settings: Settings) -> None:
-    """Run the embedded server in the foreground until interrupted."""
-    with MiniLLMServer(faults=settings.faults) as server:
-        print(f"MiniLLM server at {server.base_url} (faults {'on' if server.faults else 'off'})")
+def serve(settings: Settings, port: int) -> None:
+    """Run the embedded server in the foreground until interrupted (Ctrl-C or SIGTERM).
+
+    `settings.api_key`, when given, is the only key it accepts.
+    """
+    if settings.base_url:
+        raise CLIError(
+            "serve runs a server here; --base-url names a server to talk to: drop it "
+            "(--port chooses where this one listens)"
+        )
+    if not 0 <= port <= 65_535:
+        raise CLIError(f"--port {port}: a port is 1 to 65535 (0: any free port)")
+    server = MiniLLMServer(faults=settings.faults, api_key=settings.api_key, port=port)
+    with server:
+        keys = "only the --api-key given" if settings.api_key else "any bearer key"
+        faults = "on" if server.faults else "off"
+        print(f"MiniLLM server at {server.base_url} (faults {faults}, accepts {keys})")
+        key = shlex.quote(settings.api_key or LOCAL_KEY)
         print(
-            f"try: OPENAI_BASE_URL={server.base_url} OPENAI_API_KEY=sk-local "
-            "python -m examples.minillm chat 'hello'"
+            f"try: MINILLM_BASE_URL={server.base_url} MINILLM_API_KEY={key} "
+            f"python -m examples.minillm chat 'hello' --model {MODEL}"
         )
         print("Ctrl-C stops it", flush=True)
         signal.signal(signal.SIGTERM, _interrupt)  # `kill PID` stops it cleanly too
@@ -270,12 +207,27 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def webhook(settings: Settings, args: argparse.Namespace) -> None:
+    """``webhook verify`` / ``webhook sign``."""
+    payload = args.payload.read_bytes()
+    if settings.command == "webhook sign":
+        for name, value in sign(payload, args.secret).items():
+            print(f"--header {shlex.quote(f'{name}={value}')}")
+        return
+    headers = read_headers_file(args.headers_file) if args.headers_file else {}
+    headers |= parse_headers(args.header)
+    verify(payload, headers, args.secret, tolerance=args.tolerance)
+
+
 def dispatch(settings: Settings, args: argparse.Namespace) -> None:
     """Run the parsed command line."""
     if settings.command == "serve":
-        serve(settings)
+        serve(settings, args.port)
         return
-    out: Path | None = getattr(args, "out", None)
+    if settings.command.startswith("webhook"):
+        webhook(settings, args)
+        return
+    out = getattr(args, "out", None)
     if out is not None and not out.resolve().parent.is_dir():
         raise CLIError(f"cannot write {out}: its directory does not exist")
     with connect(settings) as target:
@@ -284,18 +236,18 @@ def dispatch(settings: Settings, args: argparse.Namespace) -> None:
                 target.server, use_async=settings.use_async, max_retries=settings.max_retries
             ).run()
         elif settings.use_async:
-            anyio.run(run_async, settings, args, target)
+            anyio.run(run_async, settings, target.job(settings, args), target)
         else:
-            run_sync(settings, args, target)
+            run_sync(settings, target.job(settings, args), target)
 
 
 def _configure_logging(verbose: bool) -> None:
-    # sdkcore logs each retry at INFO: show it, so a wait for Retry-After is not silent.
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("  sdkcore: %(message)s"))
-    logger = logging.getLogger("sdkcore")
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG if verbose else logging.INFO)
+    # sdkcore's own log switch (read when the first client is made): INFO shows each retry,
+    # so a wait for Retry-After is not silent; --verbose adds a DEBUG line per attempt.
+    if verbose:
+        os.environ[LOG_VARIABLE] = "debug"
+    else:
+        os.environ.setdefault(LOG_VARIABLE, "info")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -308,6 +260,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.reconfigure(line_buffering=True)
     settings = Settings.from_args(args)
     _configure_logging(settings.verbose)
+    terminal = stderr_terminal()
+    with terminal.capture_stderr():  # log lines and errors never land on a progress bar
+        return _run(settings, args)
+
+
+def _run(settings: Settings, args: argparse.Namespace) -> int:
     try:
         dispatch(settings, args)
     except KeyboardInterrupt:

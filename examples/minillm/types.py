@@ -7,11 +7,12 @@ they do not declare, and a model built from a response carries `_request_id`.
 
 from __future__ import annotations
 
-from typing import Literal, Required, TypeAlias
+import datetime
+from typing import Annotated, Literal, Required, TypeAlias
 
 from typing_extensions import TypedDict
 
-from sdkcore import BaseModel
+from sdkcore import BaseModel, PropertyInfo
 
 __all__ = [
     "ChatCompletion",
@@ -22,12 +23,16 @@ __all__ = [
     "ChoiceDelta",
     "ChunkChoice",
     "CompletionUsage",
-    "FileList",
+    "FileEvent",
     "FileObject",
+    "FilePurpose",
     "Model",
-    "ModelList",
     "SpeechResponseFormat",
     "StreamOptions",
+    "UsageBucket",
+    "UsageGroup",
+    "UsageParams",
+    "UsageReport",
 ]
 
 
@@ -38,13 +43,6 @@ class Model(BaseModel):
     created: int
     object: Literal["model"] = "model"
     owned_by: str
-
-
-class ModelList(BaseModel):
-    """The answer of ``GET /models``."""
-
-    object: Literal["list"] = "list"
-    data: list[Model]
 
 
 class CompletionUsage(BaseModel):
@@ -127,11 +125,35 @@ class FileObject(BaseModel):
     purpose: str
 
 
-class FileList(BaseModel):
-    """The answer of ``GET /files``."""
+class FileEvent(BaseModel):
+    """Something that happened to a stored file (``GET /files/{id}/events``)."""
 
-    object: Literal["list"] = "list"
-    data: list[FileObject]
+    id: str
+    object: Literal["file.event"] = "file.event"
+    type: str
+    created_at: int
+    file_id: str
+    message: str
+
+
+class UsageBucket(BaseModel):
+    """One day of usage, for one model when grouped by model."""
+
+    object: Literal["usage.bucket"] = "usage.bucket"
+    date: datetime.date
+    model: str | None = None
+    requests: int
+    input_tokens: int
+    output_tokens: int
+
+
+class UsageReport(BaseModel):
+    """The answer of ``GET /usage``: a bucket per day (and per group) in the range."""
+
+    object: Literal["usage.report"] = "usage.report"
+    start_date: datetime.date
+    end_date: datetime.date
+    data: list[UsageBucket]
 
 
 class ChatCompletionMessageParam(TypedDict, total=False):
@@ -146,6 +168,23 @@ class StreamOptions(TypedDict, total=False):
     """Options of a streamed completion: ``include_usage`` adds a final usage chunk."""
 
     include_usage: bool
+
+
+#: What a usage report can be split by.
+UsageGroup: TypeAlias = Literal["model"]
+#: What a file is for; the server accepts any of these.
+FilePurpose: TypeAlias = Literal["assistants", "batch", "fine-tune", "vision", "user_data"]
+
+
+class UsageParams(TypedDict, total=False):
+    """The query of ``usage.retrieve``, as Python names; `sdkcore.transform` turns it into
+    the API's camelCase names with ISO 8601 dates (``startDate=2024-06-01``)."""
+
+    start_date: Required[
+        Annotated[datetime.date, PropertyInfo(alias="startDate", format="iso8601")]
+    ]
+    end_date: Annotated[datetime.date, PropertyInfo(alias="endDate", format="iso8601")]
+    group_by: Annotated[list[UsageGroup], PropertyInfo(alias="groupBy")]
 
 
 #: The audio formats ``audio.speech.create`` can ask for.

@@ -4,6 +4,7 @@ from .audio import AsyncAudio, AsyncSpeech, Audio, Speech
 from .chat import AsyncChat, AsyncCompletions, Chat, Completions
 from .files import AsyncFiles, Files
 from .models import AsyncModels, Models
+from .usage import AsyncUsage, Usage
 
 __all__ = [
     "AsyncAudio",
@@ -12,10 +13,12 @@ __all__ = [
     "AsyncFiles",
     "AsyncModels",
     "AsyncSpeech",
+    "AsyncUsage",
     "Audio",
     "Chat",
     "Completions",
     "Files",
     "Models",
     "Speech",
+    "Usage",
 ]

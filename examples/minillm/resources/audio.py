@@ -24,6 +24,8 @@ from sdkcore import (
     to_custom_streamed_response_wrapper,
 )
 
+from ._common import given
+
 if TYPE_CHECKING:
     from ..types import SpeechResponseFormat
     from ._common import Body, Timeout
@@ -42,14 +44,9 @@ def speech_body(
     speed: float | NotGiven,
 ) -> dict[str, object]:
     """The JSON body of ``POST /audio/speech``; arguments left out are not sent."""
-    fields: dict[str, object] = {
-        "input": input,
-        "model": model,
-        "voice": voice,
-        "response_format": response_format,
-        "speed": speed,
-    }
-    return {name: value for name, value in fields.items() if not isinstance(value, NotGiven)}
+    return given(
+        input=input, model=model, voice=voice, response_format=response_format, speed=speed
+    )
 
 
 class Speech(SyncAPIResource):
@@ -85,6 +82,7 @@ class Speech(SyncAPIResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            path_template="/audio/speech",
         )
         return self._post(
             "/audio/speech", cast_to=HttpxBinaryResponseContent, body=body, options=options
@@ -126,6 +124,7 @@ class AsyncSpeech(AsyncAPIResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            path_template="/audio/speech",
         )
         return await self._post(
             "/audio/speech", cast_to=HttpxBinaryResponseContent, body=body, options=options

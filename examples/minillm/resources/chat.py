@@ -22,6 +22,7 @@ from sdkcore import (
 )
 
 from ..types import ChatCompletion, ChatCompletionChunk
+from ._common import given
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -42,15 +43,14 @@ def completion_body(
     stream_options: StreamOptions | NotGiven,
 ) -> dict[str, object]:
     """The JSON body of ``POST /chat/completions``; arguments left out are not sent."""
-    fields: dict[str, object] = {
-        "model": model,
-        "messages": list(messages),
-        "stream": stream,
-        "max_tokens": max_tokens,
-        "temperature": temperature,
-        "stream_options": stream_options,
-    }
-    return {name: value for name, value in fields.items() if not isinstance(value, NotGiven)}
+    return given(
+        model=model,
+        messages=list(messages),
+        stream=stream,
+        max_tokens=max_tokens,
+        temperature=temperature,
+        stream_options=stream_options,
+    )
 
 
 class Completions(SyncAPIResource):
@@ -142,6 +142,7 @@ class Completions(SyncAPIResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            path_template="/chat/completions",
         )
         return self._post(
             "/chat/completions",
@@ -239,6 +240,7 @@ class AsyncCompletions(AsyncAPIResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
+            path_template="/chat/completions",
         )
         return await self._post(
             "/chat/completions",

@@ -8,23 +8,28 @@ from typing import TYPE_CHECKING
 from sdkcore import (
     NOT_GIVEN,
     AsyncAPIResource,
+    AsyncPage,
+    AsyncPaginator,
     Headers,
     Query,
     SyncAPIResource,
+    SyncPage,
     async_to_raw_response_wrapper,
     async_to_streamed_response_wrapper,
     make_request_options,
+    path_template,
     to_raw_response_wrapper,
     to_streamed_response_wrapper,
 )
 
-from ..types import Model, ModelList
-from ._common import path_segment
+from ..types import Model
 
 if TYPE_CHECKING:
     from ._common import Timeout
 
 __all__ = ["AsyncModels", "Models"]
+
+_MODEL_PATH = "/models/{model}"
 
 
 class Models(SyncAPIResource):
@@ -32,7 +37,7 @@ class Models(SyncAPIResource):
 
     Example::
 
-        for model in client.models.list().data:
+        for model in client.models.list():
             print(model.id)
     """
 
@@ -42,15 +47,20 @@ class Models(SyncAPIResource):
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
-    ) -> ModelList:
-        """Every model the server offers (``GET /models``).
+    ) -> SyncPage[Model]:
+        """Every model the server offers (``GET /models``), as a single page.
 
         Raises `sdkcore.APIStatusError` subclasses and `sdkcore.APIConnectionError`.
         """
         options = make_request_options(
-            extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+            path_template="/models",
         )
-        return self._get("/models", cast_to=ModelList, options=options)
+        return self._client.get_api_list(
+            "/models", model=Model, page=SyncPage[Model], options=options
+        )
 
     def retrieve(
         self,
@@ -62,9 +72,12 @@ class Models(SyncAPIResource):
     ) -> Model:
         """One model by id (``GET /models/{model}``); an unknown id raises `NotFoundError`."""
         options = make_request_options(
-            extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+            path_template=_MODEL_PATH,
         )
-        path = f"/models/{path_segment('model', model)}"
+        path = path_template(_MODEL_PATH, model=model)
         return self._get(path, cast_to=Model, options=options)
 
     @cached_property
@@ -81,18 +94,23 @@ class Models(SyncAPIResource):
 class AsyncModels(AsyncAPIResource):
     """The async twin of `Models`."""
 
-    async def list(
+    def list(
         self,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
-        timeout: Timeout = NOT_GIVEN,  # noqa: ASYNC109  # the API's per-request timeout
-    ) -> ModelList:
-        """Every model the server offers (``GET /models``)."""
+        timeout: Timeout = NOT_GIVEN,
+    ) -> AsyncPaginator[Model, AsyncPage[Model]]:
+        """Every model the server offers: ``await`` it for the page, or ``async for`` it."""
         options = make_request_options(
-            extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+            path_template="/models",
         )
-        return await self._get("/models", cast_to=ModelList, options=options)
+        return self._client.get_api_list(
+            "/models", model=Model, page=AsyncPage[Model], options=options
+        )
 
     async def retrieve(
         self,
@@ -104,9 +122,12 @@ class AsyncModels(AsyncAPIResource):
     ) -> Model:
         """One model by id (``GET /models/{model}``)."""
         options = make_request_options(
-            extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+            path_template=_MODEL_PATH,
         )
-        path = f"/models/{path_segment('model', model)}"
+        path = path_template(_MODEL_PATH, model=model)
         return await self._get(path, cast_to=Model, options=options)
 
     @cached_property
