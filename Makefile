@@ -7,36 +7,42 @@ STAMP := $(VENV)/.installed
 # basedpyright finds the installed packages through the python on PATH: the venv's.
 BASEDPYRIGHT := PATH="$(abspath $(BIN)):$$PATH" $(BIN)/basedpyright
 
-.PHONY: demo test check lint types coverage dist bench clean
+.PHONY: demo test check lint types docs coverage dist bench clean
 
 # editable_mode=compat installs sdkcore as a plain path entry (.pth), which type
 # checkers follow; setuptools' import-hook editable installs are invisible to them.
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]" --config-settings editable_mode=compat
+	$(PY) -m pip install --quiet -e ".[dev,docs]" --config-settings editable_mode=compat
 	touch $(STAMP)
 
 ## The main job: the demo SDK against its embedded local server.
 demo: $(STAMP)
 	$(PY) -m examples.minillm tour
 
-## Everything CI runs: lint, strict types and type completeness, the suite under
-## branch coverage with its floor (fail_under in pyproject.toml). Stops at the first failure.
-test: lint types coverage
+## Everything CI runs: lint, strict types and type completeness, the docs (strict: a
+## broken reference or a stale example fails), the suite under branch coverage with its
+## floor (fail_under in pyproject.toml). Stops at the first failure.
+test: lint types docs coverage
 
 ## The fast loop for development: lint, types, tests without the slow ones.
 check: lint types
 	$(PY) -m pytest -q -m "not slow" -x
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests examples tools benchmarks
-	$(BIN)/ruff format --check src tests examples tools benchmarks
+	$(BIN)/ruff check src tests examples tools benchmarks docs
+	$(BIN)/ruff format --check src tests examples tools benchmarks docs
 
 types: $(STAMP)
 	$(BIN)/mypy src tests/typing
 	$(BASEDPYRIGHT) src tests/typing
 	$(PY) tools/verifytypes.py
+
+## The documentation site, into site/: the pages in docs/ and the API reference from
+## the docstrings. --strict turns every warning into a failure.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir site
 
 coverage: $(STAMP)
 	rm -f .coverage .coverage.*
@@ -54,4 +60,4 @@ bench: $(STAMP)
 	$(PY) -m benchmarks
 
 clean:
-	rm -rf $(VENV) .coverage .coverage.* .mypy_cache .ruff_cache .pytest_cache dist
+	rm -rf $(VENV) .coverage .coverage.* .mypy_cache .ruff_cache .pytest_cache site dist
