@@ -44,6 +44,11 @@ _CLIENT_MEMBERS = [
     "max_body_size",
     "max_decompressed_size",
     "max_event_size",
+    "get",
+    "post",
+    "put",
+    "patch",
+    "delete",
     "request",
     "get_api_list",
     "with_options",
@@ -397,13 +402,36 @@ REFERENCE = [
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    """Add ``reference/<slug>.md`` for each page, and warn where a table and ``__all__`` differ."""
+    """Add ``reference/<slug>.md`` for each page and ``reference/index.md`` listing them all.
+
+    Warns where a table and ``__all__`` differ.
+    """
     for package in REFERENCE:
         _check_coverage(package)
         for page in package.pages:
             uri = f"reference/{page.slug}.md"
             files.append(File.generated(config, uri, content=_render(package, page)))
+    files.append(File.generated(config, "reference/index.md", content=_overview()))
     return files
+
+
+def _overview() -> str:
+    """Every public name, by page: a table of contents for the whole reference."""
+    lines = [
+        "# API reference",
+        "",
+        "Every public name of `sdkcore`, `sdkcore.testing` and `sdkcore.gen`, by concept; "
+        "each page renders the docstrings.",
+        "",
+    ]
+    for package in REFERENCE:
+        for page in package.pages:
+            links = ", ".join(
+                f"[`{name}`][{page.paths.get(name, f'{package.module}.{name}')}]"
+                for name in page.names
+            )
+            lines += [f"## [{page.title}]({page.slug}.md)", "", links, ""]
+    return "\n".join(lines)
 
 
 def _check_coverage(package: Package) -> None:
