@@ -69,7 +69,7 @@ def test_generate_fails_when_no_package_can_be_written(
 ) -> None:
     missing = tmp_path / "nothing.yaml"
     assert main(["generate", str(missing), "--package", "x", "--out", str(tmp_path / "out")]) == 1
-    assert "cannot read file" in capsys.readouterr().err
+    assert "no such file" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from .collect import RawOperation, collect_operations
 from .errors import SpecError
 from .finalize import finalize_types
+from .keywords import description_of
 from .layout import build_resources, name_types
 from .model import Api, Auth, Operation, Skipped
 from .naming import pascal_case, snake_case
@@ -25,7 +26,7 @@ from .operations import OperationBuilder
 from .raw import as_list, as_mapping
 from .refs import Resolver
 from .resources import OpShape, place_operations
-from .schemas import Schemas, description_of
+from .schemas import Schemas
 
 if TYPE_CHECKING:
     from .config import Config
@@ -53,22 +54,13 @@ def build_api(
     docs: Documents, *, package: str, client_name: str | None, config: Config
 ) -> BuildResult:
     """The model of the document's API, every name decided."""
-    resolver = Resolver(docs)
-    schemas = Schemas(resolver)
+    schemas = Schemas(Resolver(docs))
     root = docs.root_value
     components_loc = docs.root.child("components", "schemas")
     components = as_mapping((as_mapping(root.get("components")) or {}).get("schemas")) or {}
     schemas.add_components(components, components_loc)
-    raws, skipped = collect_operations(resolver)
-    raws = _configured_skips(raws, skipped, config)
-    places = _places(resolver, raws, config)
     builder = OperationBuilder(schemas, config)
-    operations: list[Operation] = []
-    for raw in raws:
-        try:
-            operations.append(builder.build(raw, *places[raw.index]))
-        except SpecError as exc:
-            skipped.append(Skipped(raw.op_id, raw.method.upper(), raw.wire_path, exc.reason))
+    operations, skipped = _operations(builder, config)
     finalize_types(schemas.defs, operations, schemas.components)
     name_types(schemas.defs, schemas.components)
     name = client_name or config.client_name or default_client_name(package)
@@ -89,6 +81,21 @@ def build_api(
         sdk_version=config.version,
     )
     return BuildResult(api, [*schemas.warnings, *builder.warnings])
+
+
+def _operations(builder: OperationBuilder, config: Config) -> tuple[list[Operation], list[Skipped]]:
+    """Every operation built, or skipped with the reason (and where, when it is a part)."""
+    resolver = builder.schemas.resolver
+    raws, skipped = collect_operations(resolver)
+    raws = _configured_skips(raws, skipped, config)
+    places = _places(resolver, raws, config)
+    operations: list[Operation] = []
+    for raw in raws:
+        try:
+            operations.append(builder.build(raw, *places[raw.index]))
+        except SpecError as exc:
+            skipped.append(Skipped(raw.op_id, raw.method.upper(), raw.wire_path, str(exc)))
+    return operations, skipped
 
 
 def _configured_skips(

@@ -136,6 +136,8 @@ def parse_file(path: Path) -> object:
         if size > MAX_FILE_SIZE:
             raise SpecError(f"file larger than {MAX_FILE_SIZE} bytes", where=str(path))
         text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError as exc:
+        raise SpecError("no such file", where=str(path)) from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise SpecError(f"cannot read file: {exc}", where=str(path)) from exc
     try:

@@ -18,17 +18,18 @@ import re
 from typing import TYPE_CHECKING, Literal
 
 from .errors import SpecError
+from .keywords import description_of
 from .model import Body, DefRef, ListOf, ObjectDef, Operation, Param, Prim, TypeExpr, UnionOf
 from .naming import Namer, pascal_case, snake_case
 from .raw import as_mapping
 from .responses import response_of
-from .schemas import Schemas, description_of
 from .typeexpr import strip_none
 
 if TYPE_CHECKING:
     from .collect import RawOperation
     from .config import Config
     from .loader import Loc
+    from .schemas import Schemas
 
 __all__ = ["ARGUMENT_RESERVED", "OperationBuilder", "UnsupportedError", "is_file_type"]
 

@@ -18,9 +18,20 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from .errors import SpecError
+from .keywords import (
+    MODEL_RESERVED,
+    PRIMS,
+    STRING_FORMATS,
+    STRUCTURAL,
+    TYPED_DICT_RESERVED,
+    description_of,
+    literal_values,
+    title_of,
+    value_type,
+    variant_name,
+)
 from .loader import Documents, Loc
 from .model import (
     AliasDef,
@@ -29,7 +40,6 @@ from .model import (
     Field,
     ListOf,
     Lit,
-    LitValue,
     MapOf,
     ObjectDef,
     Prim,
@@ -40,59 +50,13 @@ from .raw import as_list, as_mapping
 from .refs import Resolver, ref_of
 from .typeexpr import ANY, NONE, nullable, union
 
-if TYPE_CHECKING:
-    from collections.abc import Sequence
-
-__all__ = [
-    "MAX_DEPTH",
-    "MAX_SCHEMA_NODES",
-    "MODEL_RESERVED",
-    "TYPED_DICT_RESERVED",
-    "Schemas",
-    "description_of",
-]
+__all__ = ["MAX_DEPTH", "MAX_SCHEMA_NODES", "Schemas"]
 
 #: How deep inline schemas may nest (a YAML alias can make a schema contain itself).
 MAX_DEPTH = 100
 #: How many schema nodes one document may have: YAML aliases can make a small file
 #: describe exponentially many, and the conversion stays bounded in time and memory.
 MAX_SCHEMA_NODES = 300_000
-#: Field names a model cannot use as they are (its own attributes and the names its
-#: annotations need); such fields get a trailing ``_`` and keep the wire name as alias.
-MODEL_RESERVED = frozenset(
-    {
-        "builtins", "datetime", "typing", "copy", "dict", "json", "schema", "schema_json",
-        "construct", "validate", "to_dict", "to_json", "fields", "parse_obj", "parse_raw",
-        "parse_file", "from_orm", "update_forward_refs", "model_config", "model_fields",
-        "model_computed_fields", "model_extra", "model_fields_set", "model_construct",
-        "model_copy", "model_dump", "model_dump_json", "model_json_schema",
-        "model_parametrized_name", "model_post_init", "model_rebuild", "model_validate",
-        "model_validate_json", "model_validate_strings",
-    }
-)  # fmt: skip
-#: Keys a request TypedDict cannot use as they are (the names its annotations need).
-TYPED_DICT_RESERVED = frozenset({"builtins", "datetime", "typing"})
-_STRUCTURAL = frozenset(
-    {"properties", "items", "allOf", "oneOf", "anyOf", "additionalProperties", "components",
-     "schemas", "definitions", "$defs", "schema", "content", "prefixItems"}
-)  # fmt: skip
-_PRIMS: dict[str, TypeExpr] = {
-    "integer": Prim("int"),
-    "number": Prim("float"),
-    "boolean": Prim("bool"),
-    "null": NONE,
-}
-_STRING_FORMATS: dict[str, TypeExpr] = {
-    "date-time": Prim("datetime"),
-    "date": Prim("date"),
-    "binary": Prim("file"),
-}
-
-
-def description_of(raw: object) -> str:
-    """The ``description`` of a schema or other object, stripped (``""`` when none)."""
-    text = (as_mapping(raw) or {}).get("description")
-    return text.strip() if isinstance(text, str) else ""
 
 
 @dataclass(slots=True)
@@ -202,7 +166,7 @@ class Schemas:
     # -- named types ----------------------------------------------------------------
 
     def _convert_def(self, key: str, schema: dict[str, object], loc: Loc, name: str) -> Def:
-        doc = description_of(schema) or _title(schema)
+        doc = description_of(schema) or title_of(schema)
         try:
             if self._is_object(schema, loc):
                 return self._object_def(key, schema, loc, name, doc)
@@ -295,7 +259,7 @@ class Schemas:
     def _ref_name(self, loc: Loc) -> str:
         if loc in self._preferred:
             return self._preferred[loc]
-        words = [key for key in loc.pointer if key not in _STRUCTURAL and not key.isdigit()]
+        words = [key for key in loc.pointer if key not in STRUCTURAL and not key.isdigit()]
         if not words:
             stem = loc.file.rsplit("/", 1)[-1].split(".", 1)[0]
             return pascal_case(stem)
@@ -325,11 +289,11 @@ class Schemas:
         kind = schema.get("type")
         if kind == "string":
             text_format = schema.get("format")
-            if isinstance(text_format, str) and text_format in _STRING_FORMATS:
-                return _STRING_FORMATS[text_format]
+            if isinstance(text_format, str) and text_format in STRING_FORMATS:
+                return STRING_FORMATS[text_format]
             return Prim("file") if "contentMediaType" in schema else Prim("str")
-        if isinstance(kind, str) and kind in _PRIMS:
-            return _PRIMS[kind]
+        if isinstance(kind, str) and kind in PRIMS:
+            return PRIMS[kind]
         if kind == "array" or "items" in schema or "prefixItems" in schema:
             return ListOf(self._items(schema, loc, hint, depth))
         if kind == "object" or "additionalProperties" in schema:
@@ -360,9 +324,9 @@ class Schemas:
         present = [value for value in unique if value is not None]
         literal = [value for value in present if isinstance(value, str | int | bool)]
         if len(literal) != len(present):
-            expr = union(_value_type(value) for value in present)
+            expr = union(value_type(value) for value in present)
         elif literal:
-            expr = Lit(tuple(_literal_values(literal)))
+            expr = Lit(tuple(literal_values(literal)))
         else:
             rest = {key: value for key, value in schema.items() if key not in ("enum", "const")}
             expr = self._typed(rest, loc, hint, depth) if present or not null else NONE
@@ -371,11 +335,16 @@ class Schemas:
     def _union(self, schema: dict[str, object], loc: Loc, hint: str, depth: int) -> TypeExpr:
         word = "oneOf" if schema.get("oneOf") else "anyOf"
         types = [
-            self.type_of(member, loc.child(word, index), hint + _variant(member, index), depth + 1)
+            self.type_of(
+                member, loc.child(word, index), hint + variant_name(member, index), depth + 1
+            )
             for index, member in enumerate(as_list(schema[word]))
         ]
         tag = (as_mapping(schema.get("discriminator")) or {}).get("propertyName")
         return union(types, tag if isinstance(tag, str) else None)
+
+    def _member(self, member: object, loc: Loc, hint: str, depth: int) -> TypeExpr:
+        return self.type_of(member, loc, hint, depth + 1)
 
     def _all_of(self, schema: dict[str, object], loc: Loc, hint: str, depth: int) -> TypeExpr:
         types = [
@@ -384,39 +353,3 @@ class Schemas:
         ]
         known = [expr for expr in types if expr != ANY]
         return known[0] if known else ANY
-
-
-def _title(schema: dict[str, object]) -> str:
-    title = schema.get("title")
-    return title.strip() if isinstance(title, str) else ""
-
-
-def _value_type(value: object) -> TypeExpr:
-    if isinstance(value, bool):
-        return Prim("bool")
-    if isinstance(value, int):
-        return Prim("int")
-    if isinstance(value, float):
-        return Prim("float")
-    if isinstance(value, str):
-        return Prim("str")
-    if isinstance(value, list):
-        return ListOf(ANY)
-    return MapOf(ANY) if as_mapping(value) is not None else ANY
-
-
-def _literal_values(values: Sequence[object]) -> list[LitValue]:
-    return [value for value in values if isinstance(value, str | int | bool) or value is None]
-
-
-def _variant(member: object, index: int) -> str:
-    """The name part of an inline union member: its title, its ``type`` tag, or its place."""
-    schema = as_mapping(member) or {}
-    title = schema.get("title")
-    if isinstance(title, str) and title.strip():
-        return pascal_case(title)
-    tag = as_mapping((as_mapping(schema.get("properties")) or {}).get("type")) or {}
-    values = as_list(tag.get("enum")) or [tag.get("const")]
-    if len(values) == 1 and isinstance(values[0], str):
-        return pascal_case(values[0])
-    return f"Variant{index + 1}"
