@@ -419,3 +419,30 @@ def test_with_options_copies_the_client_with_its_own_arguments(
     ]
     assert [request.query for request in sent] == [{"team": "a"}, {"team": "a"}]
     assert sent[0].headers["user-agent"].startswith("basic-python/0.1.0 sdkcore/")
+
+
+def test_a_json_lines_answer_is_decoded_one_typed_row_at_a_time(
+    server: LoopbackServer, sdk: Callable[[str], ModuleType]
+) -> None:
+    media = sdk("binary.yaml")
+    server.route(
+        "GET", "/export", body=b'{"n": 1}\n{"n": 2}\n', content_type="application/x-ndjson"
+    )
+    with media.Binary(base_url=server.url) as client, client.export.retrieve() as rows:
+        assert isinstance(rows, sdkcore.JSONLDecoder)
+        assert [(type(row).__name__, row.n) for row in rows] == [
+            ("ExportRetrieveLine", 1),
+            ("ExportRetrieveLine", 2),
+        ]
+    assert server.requests[-1].headers["accept"] == "application/x-ndjson"
+
+
+async def test_a_json_lines_answer_is_decoded_one_typed_row_at_a_time_async(
+    server: LoopbackServer, sdk: Callable[[str], ModuleType]
+) -> None:
+    media = sdk("binary.yaml")
+    server.route("GET", "/export", body=b'{"n": 3}\n', content_type="application/x-ndjson")
+    async with media.AsyncBinary(base_url=server.url) as client:
+        rows = await client.export.retrieve()
+        assert isinstance(rows, sdkcore.AsyncJSONLDecoder)
+        assert [row.n async for row in rows] == [3]

@@ -86,6 +86,9 @@ class CallWriter:
             return self._plain(operation)
         return f"{self._plain(operation)} | {streamed}"
 
+    def _lines(self) -> str:
+        return self._sdk("AsyncJSONLDecoder" if self.is_async else "JSONLDecoder")
+
     def _stream(self) -> str:
         return self._sdk("AsyncStream" if self.is_async else "Stream")
 
@@ -95,6 +98,8 @@ class CallWriter:
             return self._sdk("HttpxBinaryResponseContent")
         if response.kind == "text":
             return "str"
+        if response.kind == "jsonl":
+            return f"{self._lines()}[{self.models.render(response.type or Prim('any'))}]"
         if response.kind == "none" or response.type is None:
             return "None"
         return self.models.render(response.type)
@@ -170,6 +175,8 @@ class CallWriter:
 
     def _stream_arguments(self, operation: Operation) -> list[str]:
         response = operation.response
+        if response.kind == "jsonl":
+            return ["stream=True"]
         if response.stream == "never":
             return []
         event = self.runtime(response.stream_type or Prim("any"))
@@ -225,6 +232,8 @@ class CallWriter:
             return self._sdk("HttpxBinaryResponseContent")
         if response.kind == "text":
             return "str"
+        if response.kind == "jsonl":
+            return f"{self._lines()}[{self.runtime(response.type or Prim('any'))}]"
         if response.kind == "none" or response.type is None or response.type == Prim("none"):
             return self.imports.name("types", "NoneType")
         expr = response.type

@@ -197,13 +197,14 @@ class Body:
 class Response:
     """What a successful call returns.
 
-    ``kind``: ``json`` (``type``), ``none`` (no body), ``binary`` (a file-like body)
-    or ``text``; ``stream`` says when the answer is an event stream of
-    ``stream_type``: ``never``, ``always``, or ``flag`` (the body's stream field);
+    ``kind``: ``json`` (``type``), ``none`` (no body), ``binary`` (a file-like body),
+    ``text``, or ``jsonl`` (JSON Lines, one ``type`` per line, streamed); ``stream``
+    says when the answer is an event stream of ``stream_type``: ``never``, ``always``,
+    or ``flag`` (the body's stream field);
     ``page`` the page class for a list endpoint, whose items are ``item_type``.
     """
 
-    kind: Literal["json", "none", "binary", "text"]
+    kind: Literal["json", "none", "binary", "text", "jsonl"]
     type: TypeExpr | None = None
     media_type: str = "application/json"
     stream: Literal["never", "always", "flag"] = "never"

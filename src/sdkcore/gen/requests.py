@@ -60,7 +60,7 @@ def _accept(calls: CallWriter, operation: Operation) -> str | None:
     if response.stream == "flag" and operation.body is not None and operation.body.stream_field:
         not_given = calls.imports.name("sdkcore", "NOT_GIVEN")
         return f"'text/event-stream' if {operation.body.stream_field.name} else {not_given}"
-    if response.kind in ("binary", "text"):
+    if response.kind in ("binary", "text", "jsonl"):
         return repr(response.media_type)
     return None
 

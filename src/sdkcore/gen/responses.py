@@ -33,6 +33,14 @@ if TYPE_CHECKING:
 __all__ = ["media_kind", "page_of", "response_of"]
 
 _BINARY_PREFIXES = ("audio/", "image/", "video/", "font/")
+_JSON_LINES = frozenset(
+    {
+        "application/x-ndjson",
+        "application/jsonl",
+        "application/x-jsonlines",
+        "application/jsonlines",
+    }
+)
 _BINARY_TYPES = frozenset(
     {"application/octet-stream", "application/pdf", "application/zip", "application/gzip"}
 )
@@ -42,11 +50,13 @@ _PAGE_FIELDS = frozenset({"data", "object", "type", "first_id", "last_id"})
 _FORCED: dict[str, PageKind] = {"cursor": "cursor", "offset": "offset", "page": "page"}
 
 
-def media_kind(media: str, schema: object) -> Literal["json", "sse", "binary", "text"]:
+def media_kind(media: str, schema: object) -> Literal["json", "sse", "jsonl", "binary", "text"]:
     """How a response media type is read."""
     base = media.split(";", 1)[0].strip().lower()
     if base == "text/event-stream":
         return "sse"
+    if base in _JSON_LINES:
+        return "jsonl"
     if base == "application/json" or base.endswith("+json"):
         return "json"
     if (as_mapping(schema) or {}).get("format") == "binary":
@@ -113,6 +123,8 @@ def _pick(
         return Response("json", type_of("json", "Response"), found["json"][0], stream)
     if stream == "always":
         return Response("json", None, found.get("sse", ("text/event-stream", {}))[0], stream)
+    if "jsonl" in found:
+        return Response("jsonl", type_of("jsonl", "Line"), found["jsonl"][0])
     for kind in ("binary", "text", "sse"):
         # An event stream configured never to stream is read whole, as text.
         if kind in found:
