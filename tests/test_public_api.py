@@ -307,3 +307,10 @@ def _defining_module(name: str) -> str:
 )
 def test_every_type_a_public_signature_names_is_exported(name: str) -> None:
     assert _private_types_named(name) == set()
+
+
+def test_the_package_version_is_the_projects() -> None:
+    import tomllib
+
+    project = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())
+    assert sdkcore.__version__ == project["project"]["version"]

@@ -31,7 +31,7 @@ def user_agent(sdk: str | None) -> str:
     """``<sdk> sdkcore/<version> python/<version>``, the ``User-Agent`` of every request.
 
     >>> user_agent("acme-python/1.2.0")  # doctest: +SKIP
-    'acme-python/1.2.0 sdkcore/0.1.0 python/3.11.7'
+    'acme-python/1.2.0 sdkcore/0.2.0 python/3.11.7'
     """
     ours = f"sdkcore/{VERSION} python/{platform.python_version()}"
     return ours if sdk is None else f"{sdk} {ours}"

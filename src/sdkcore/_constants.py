@@ -11,7 +11,7 @@ from typing import Final
 import httpx2
 
 #: The version of sdkcore, as in the package metadata.
-VERSION: Final = "0.1.0"
+VERSION: Final = "0.2.0"
 
 #: Request header the response wrappers set to ask for a raw or streamed
 #: response instead of the parsed object. Removed before the request is sent.

@@ -67,6 +67,9 @@ class SdkError(Exception):
 
     #: The names whose values a pickled copy leaves out (the client's, when it made it).
     _secrets: Secrets = DEFAULT_SECRETS
+    #: For an error while fetching a listing's next page: the token that resumes the
+    #: listing exactly at that page (``get_api_list(..., continuation_token=...)``).
+    continuation_token: str | None = None
 
     def __reduce__(self) -> tuple[Any, ...]:
         state = {name: _safe_to_pickle(value, self._secrets) for name, value in vars(self).items()}

@@ -26,6 +26,7 @@ __all__ = ["AsyncAtomicFile", "AtomicFile", "FileTarget"]
 #: Bytes written between two write-behind hints to the kernel.
 _WRITE_BEHIND_BYTES = 32 * 1_048_576
 
+#: Where a download goes: a path, as ``str`` or ``os.PathLike``.
 FileTarget = str | os.PathLike[str]
 
 

@@ -4,8 +4,9 @@
 to sign the request), ``on_response(response, attempt)`` when its response headers
 arrived (any status), and ``on_retry(response_or_none, attempt)`` before the wait
 that precedes the next attempt, with the attempt that failed and its response
-(``None`` when it ended without one). Attempts are counted from 0. An exception a hook raises propagates unchanged. On an
-async client a hook may be a plain or an async callable.
+(``None`` when it ended without one). Attempts are counted from 0. An exception a
+hook raises propagates unchanged. On an async client a hook may be a plain or an
+async callable.
 """
 
 from __future__ import annotations

@@ -51,13 +51,16 @@ __all__ = [
     "encode_multipart",
 ]
 
+#: A file's content: bytes, a binary stream (``open(path, "rb")``) or a path.
 FileContent: TypeAlias = bytes | IO[bytes] | os.PathLike[str]
+#: A file part: its content, or ``(filename, content[, content_type[, headers]])``.
 FileTypes: TypeAlias = (
     FileContent
     | tuple[str | None, FileContent]
     | tuple[str | None, FileContent, str | None]
     | tuple[str | None, FileContent, str | None, Mapping[str, str]]
 )
+#: ``files=``: field name to file, or ``(field, file)`` pairs (a field may repeat).
 RequestFiles: TypeAlias = Mapping[str, FileTypes] | Sequence[tuple[str, FileTypes]]
 
 DEFAULT_FILENAME: Final = "upload"

@@ -34,6 +34,7 @@ class NotGiven:
         return "NOT_GIVEN"
 
 
+#: The one ``NotGiven`` value: an argument left out.
 NOT_GIVEN: Final = NotGiven()
 
 
