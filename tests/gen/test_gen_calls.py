@@ -446,3 +446,24 @@ async def test_a_json_lines_answer_is_decoded_one_typed_row_at_a_time_async(
         rows = await client.export.retrieve()
         assert isinstance(rows, sdkcore.AsyncJSONLDecoder)
         assert [row.n async for row in rows] == [3]
+
+
+def test_a_head_operation_goes_through_the_client_s_request(
+    server: LoopbackServer, sdk: Callable[[str], ModuleType]
+) -> None:
+    bare = sdk("notags.yaml")
+    server.route("HEAD", "/items", status=200)
+    with bare.Notags(base_url=server.url) as client:
+        assert client.items.head(if_none_match='"v1"') is None
+    sent = server.requests[-1]
+    assert (sent.method, sent.headers["if-none-match"]) == ("HEAD", '"v1"')
+
+
+async def test_a_head_operation_goes_through_the_client_s_request_async(
+    server: LoopbackServer, sdk: Callable[[str], ModuleType]
+) -> None:
+    bare = sdk("notags.yaml")
+    server.route("HEAD", "/items", status=200)
+    async with bare.AsyncNotags(base_url=server.url) as client:
+        assert await client.items.head() is None
+    assert server.requests[-1].method == "HEAD"

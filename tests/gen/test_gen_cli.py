@@ -32,6 +32,7 @@ def test_list_prints_the_operation_id_the_call_and_the_http_line(
     assert lines == [
         "get\tclient.default.get\tGET /",
         "get_items\tclient.items.list\tGET /items",
+        "head_items\tclient.items.head\tHEAD /items",
         "fastSearch\tclient.search.list\tGET /search?mode=fast",
         "slowSearch\tclient.search.slow_search\tGET /search#slow",
         "post_items_id_archive\tclient.items.archive\tPOST /items/{id}/archive",

@@ -125,6 +125,7 @@ def test_operations_without_tags_or_ids_still_get_names() -> None:
     placed = {(op.method.upper(), op.wire_path): op.call_path for op in api.operations}
     assert placed == {
         ("GET", "/"): "client.default.get",
+        ("HEAD", "/items"): "client.items.head",
         ("GET", "/items"): "client.items.list",
         ("GET", "/search?mode=fast"): "client.search.list",
         ("GET", "/search#slow"): "client.search.slow_search",
