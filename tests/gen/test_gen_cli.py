@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from typing import TYPE_CHECKING
 
+import pytest
 from _gen_helpers import spec
 
 from sdkcore.gen.cli import main
 
 if TYPE_CHECKING:
     from pathlib import Path
-
-    import pytest
 
 
 def _files(root: Path) -> dict[str, bytes]:
@@ -143,3 +143,20 @@ def test_configured_names_and_skips_show_in_list_and_generate(
         "not generated\tget_items\tGET /items\tskipped by configuration: not public"
         in capsys.readouterr().out
     )
+
+
+@pytest.mark.parametrize("document", ["unions.yaml", "recursive.yaml", "enums.yaml"])
+def test_runs_with_different_hash_seeds_write_the_same_bytes(tmp_path: Path, document: str) -> None:
+    written = []
+    for seed in ("1", "4242"):
+        out = tmp_path / seed
+        command = [sys.executable, "-m", "sdkcore.gen", "generate", str(spec(document))]
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run(
+            [*command, "--package", "pkg", "--out", str(out)],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        written.append(_files(out / "pkg"))
+    assert written[0] == written[1]

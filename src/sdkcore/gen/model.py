@@ -121,7 +121,9 @@ class ObjectDef:
     """An object schema: emitted as a model class and, when requests use it, a TypedDict.
 
     ``name`` is the model class, ``param_name`` the TypedDict; ``module`` and
-    ``param_module`` the modules under ``types/`` that hold them.
+    ``param_module`` the modules under ``types/`` that hold them; ``needs_model`` and
+    ``needs_param`` say which of the two are emitted; ``extra`` is the type of the
+    ``additionalProperties`` (kept by the model as extra fields).
     """
 
     key: str
@@ -138,7 +140,11 @@ class ObjectDef:
 
 @dataclass(slots=True)
 class AliasDef:
-    """A named schema that is not an object (an enum, a union, an array...): a type alias."""
+    """A named schema that is not an object (an enum, a union, an array...): a type alias.
+
+    ``param_name`` / ``param_module`` name its request form; an alias written the same
+    in a request (a ``Literal``, a scalar) is its own request form.
+    """
 
     key: str
     name: str
