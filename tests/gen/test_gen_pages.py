@@ -117,3 +117,16 @@ def test_the_raw_view_of_a_list_parses_into_a_page_that_goes_on(
         assert isinstance(response, sdkcore.APIResponse)
         page = response.parse()
         assert [thing.id for thing in page] == [thing["id"] for thing in THINGS]
+
+
+async def test_the_raw_view_of_a_list_parses_into_a_page_that_goes_on_async(
+    server: LoopbackServer, sdk: Callable[[str], ModuleType]
+) -> None:
+    lists = sdk("pages.yaml")
+    server.route("GET", "/cursor-things", handler=_cursor)
+    async with lists.AsyncPages(base_url=server.url) as client:
+        response = await client.cursor_things.with_raw_response.list(limit=2)
+        assert isinstance(response, sdkcore.AsyncAPIResponse)
+        page = await response.parse()
+        assert isinstance(page, sdkcore.AsyncCursorPage)
+        assert [thing.id async for thing in page] == [thing["id"] for thing in THINGS]
