@@ -64,11 +64,17 @@ class Served:
             if line == last:
                 return seen
 
+    def join(self) -> None:
+        """Wait for the reader to see the end of stdout (it does once the process ends)."""
+        self._reader.join(5)
+
     def stop(self) -> tuple[int, list[str], str]:
         """SIGTERM, as ``kill PID`` sends; the exit status, the last lines and stderr."""
         self.process.send_signal(signal.SIGTERM)
-        _, stderr = self.process.communicate(timeout=20)
-        self._reader.join(5)
+        self.process.wait(timeout=20)
+        self.join()  # stdout is the reader's alone: it has seen the last line
+        assert self.process.stderr is not None
+        stderr = self.process.stderr.read()
         rest: list[str] = []
         while (line := self._lines.get_nowait()) is not None:
             rest.append(line)
@@ -78,12 +84,14 @@ class Served:
 @contextlib.contextmanager
 def serving(*args: str) -> Iterator[Served]:
     served = Served(*args)
-    try:
-        yield served
-    finally:
-        if served.process.poll() is None:
-            served.process.kill()
-            served.process.communicate(timeout=20)
+    with served.process:  # closes the pipes at the end
+        try:
+            yield served
+        finally:
+            if served.process.poll() is None:
+                served.process.kill()
+                served.process.wait(timeout=20)
+            served.join()
 
 
 def run_hint(hint: str, **override: str) -> subprocess.CompletedProcess[str]:

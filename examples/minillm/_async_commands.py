@@ -179,7 +179,7 @@ async def list_files(
         for stored in page.data:
             print_file(stored)
         items += len(page.data)
-    report = ListingReport("files", items, pages, limit)
+    report = ListingReport("file", items, pages, limit)
     report.print()
     return report
 
@@ -197,7 +197,7 @@ async def list_events(
         for event in page.data:
             print_event(event)
         items += len(page.data)
-    report = ListingReport("events", items, pages, per_page)
+    report = ListingReport("event", items, pages, per_page)
     report.print()
     return report
 

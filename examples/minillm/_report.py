@@ -279,6 +279,10 @@ def sha256_of(path: Path) -> str:
 # -- files, pages, usage ----------------------------------------------------------------
 
 
+def _count(number: int, thing: str) -> str:
+    return f"{number} {thing}" + ("" if number == 1 else "s")
+
+
 def print_file(stored: FileObject) -> None:
     """One line per stored file."""
     size = f"{stored.bytes:,} bytes"
@@ -294,7 +298,7 @@ def print_page_head(number: int, response: httpx2.Response, items: int) -> None:
     """Which request fetched page `number`, and what it held."""
     url = response.request.url
     target = url.path + (f"?{url.query.decode()}" if url.query else "")
-    print(f"  page {number}: {response.request.method} {target}  ({items} items)")
+    print(f"  page {number}: {response.request.method} {target}  ({_count(items, 'item')})")
 
 
 def print_links(header: str | None) -> None:
@@ -321,8 +325,7 @@ class ListingReport:
     def print(self) -> None:
         """Print how many items came on how many pages."""
         size = f" ({self.page_size} per page)" if self.page_size else ""
-        plural = "" if self.pages == 1 else "s"
-        print(f"  -- {self.items} {self.what} on {self.pages} page{plural}{size}")
+        print(f"  -- {_count(self.items, self.what)} on {_count(self.pages, 'page')}{size}")
 
 
 def print_upload(stored: FileObject, *, took: float) -> None:

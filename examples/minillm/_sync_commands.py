@@ -174,7 +174,7 @@ def list_files(
         for stored in page.data:
             print_file(stored)
         items += len(page.data)
-    report = ListingReport("files", items, pages, limit)
+    report = ListingReport("file", items, pages, limit)
     report.print()
     return report
 
@@ -189,7 +189,7 @@ def list_events(client: MiniLLM, file_id: str, *, per_page: int | None = None) -
         for event in page.data:
             print_event(event)
         items += len(page.data)
-    report = ListingReport("events", items, pages, per_page)
+    report = ListingReport("event", items, pages, per_page)
     report.print()
     return report
 
