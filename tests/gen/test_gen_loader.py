@@ -133,3 +133,17 @@ def test_a_configuration_named_after_the_whole_spec_file_is_found(tmp_path: Path
     (tmp_path / "api.json.sdkcore.yaml").write_text("client_name: Acme\nversion: 2.0.0\n")
     config = load_config(path, None)
     assert (config.client_name, config.version) == ("Acme", "2.0.0")
+
+
+def test_webhooks_and_operation_servers_are_named_in_the_warnings(tmp_path: Path) -> None:
+    answer = {"200": {"description": "ok"}}
+    operation = {"operationId": "ping", "servers": [{"url": "https://other"}], "responses": answer}
+    document = {**MINIMAL, "paths": {"/ping": {"get": operation}}, "webhooks": {"x": {}}}
+    result = plan(
+        write_document(tmp_path, document), package="p", client_name=None, config_path=None
+    )
+    assert result.warnings == [
+        "ping: its own servers are not used",
+        "webhooks: 1 not generated (an API calls them; clients do not)",
+    ]
+    assert [op.op_id for op in result.api.operations] == ["ping"]

@@ -80,7 +80,7 @@ def build_api(
         skipped=skipped,
         sdk_version=config.version,
     )
-    return BuildResult(api, [*schemas.warnings, *builder.warnings])
+    return BuildResult(api, [*schemas.warnings, *builder.warnings, *_unused_parts(root)])
 
 
 def _operations(builder: OperationBuilder, config: Config) -> tuple[list[Operation], list[Skipped]]:
@@ -164,6 +164,14 @@ def _answers_list(resolver: Resolver, raw: RawOperation) -> bool:
     except SpecError:
         return False
     return False
+
+
+def _unused_parts(root: dict[str, object]) -> list[str]:
+    """What the document describes that a client does not call, said once each."""
+    webhooks = as_mapping(root.get("webhooks")) or {}
+    if not webhooks:
+        return []
+    return [f"webhooks: {len(webhooks)} not generated (an API calls them; clients do not)"]
 
 
 def _tag_docs(root: dict[str, object]) -> dict[str, str]:

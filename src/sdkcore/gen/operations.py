@@ -73,6 +73,9 @@ class OperationBuilder:
         params = self._params(raw, hint, namer)
         path = self._path(raw, params)
         body = self._body(raw, hint, namer)
+        if "servers" in raw.raw or "callbacks" in raw.raw:
+            ignored = " and ".join(word for word in ("servers", "callbacks") if word in raw.raw)
+            self.warnings.append(f"{raw.op_id}: its own {ignored} are not used")
         settings = self.config.operation(raw.op_id, f"{raw.method.upper()} {raw.wire_path}")
         flag = _stream_field(body, settings.stream)
         response = response_of(self.schemas, raw, hint, params, settings, has_flag=flag is not None)
