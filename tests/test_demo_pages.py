@@ -122,6 +122,9 @@ def test_files_events_follow_the_link_header_across_pages(
     assert pages_asked[:3] == [None, "2", "3"]
     raw = client.files.with_raw_response.events("file-minillm-0001", per_page=2)
     assert len(list(raw.parse())) == 5
+    with client.files.with_streaming_response.events("file-minillm-0001", per_page=4) as streamed:
+        assert streamed.headers["link"].count("page=2") == 2  # rel="next" and rel="last"
+        assert len(list(streamed.parse())) == 5
 
 
 @pytest.mark.anyio

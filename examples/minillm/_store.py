@@ -91,7 +91,7 @@ class FileStore:
 
     def record(self, file_id: str, kind: str, message: str) -> None:
         """Add an event to the file's history."""
-        event = {
+        event: dict[str, object] = {
             "id": f"evt_{next(self._event_ids):06d}",
             "object": "file.event",
             "type": kind,
