@@ -145,6 +145,7 @@ def test_configured_names_and_skips_show_in_list_and_generate(
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("document", ["unions.yaml", "recursive.yaml", "enums.yaml"])
 def test_runs_with_different_hash_seeds_write_the_same_bytes(tmp_path: Path, document: str) -> None:
     written = []
