@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # basedpyright finds the installed packages through the python on PATH: the venv's.
 BASEDPYRIGHT := PATH="$(abspath $(BIN)):$$PATH" $(BIN)/basedpyright
 
-.PHONY: demo test check lint types docs coverage dist bench clean
+.PHONY: demo test check lint types docs coverage dist bench gen-check clean
 
 # editable_mode=compat installs sdkcore as a plain path entry (.pth), which type
 # checkers follow; setuptools' import-hook editable installs are invisible to them.
@@ -54,6 +54,13 @@ coverage: $(STAMP)
 dist: $(STAMP)
 	rm -rf dist
 	$(PY) -m build --outdir dist .
+
+## sdkcore-gen on a real OpenAPI document (SPEC=path/to/openapi.yaml): generation, mypy
+## --strict and pyright on the package, import/build/first-call times, and calls through
+## a Prism mock server (npm's @stoplight/prism-cli, installed into a temporary directory).
+gen-check: $(STAMP)
+	test -n "$(SPEC)" || (echo "usage: make gen-check SPEC=path/to/openapi.yaml" && exit 2)
+	$(PY) tools/gen_check.py $(SPEC)
 
 bench: $(STAMP)
 	$(PY) -m pip install --quiet -e ".[bench]" --config-settings editable_mode=compat
