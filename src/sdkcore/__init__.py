@@ -5,6 +5,8 @@ and each public class and function reports ``sdkcore`` as its module, so reprs,
 tracebacks and pickles name ``sdkcore.NotFoundError``, not a private path.
 """
 
+from ._aiohttp import AiohttpClient as AiohttpClient
+from ._aiohttp import AiohttpTransport as AiohttpTransport
 from ._binary import HttpxBinaryResponseContent as HttpxBinaryResponseContent
 from ._client import AsyncAPIClient as AsyncAPIClient
 from ._client import SyncAPIClient as SyncAPIClient
@@ -36,11 +38,14 @@ from ._exceptions import NotFoundError as NotFoundError
 from ._exceptions import PermissionDeniedError as PermissionDeniedError
 from ._exceptions import RateLimitError as RateLimitError
 from ._exceptions import SdkError as SdkError
-from ._exceptions import Secrets as Secrets
 from ._exceptions import SSEDecodeError as SSEDecodeError
 from ._exceptions import StreamAlreadyConsumed as StreamAlreadyConsumed
 from ._exceptions import UnprocessableEntityError as UnprocessableEntityError
 from ._files import FileTarget as FileTarget
+from ._hooks import Hooks as Hooks
+from ._hooks import RequestHook as RequestHook
+from ._hooks import ResponseHook as ResponseHook
+from ._hooks import RetryHook as RetryHook
 from ._jsonl import AsyncJSONLDecoder as AsyncJSONLDecoder
 from ._jsonl import JSONLDecoder as JSONLDecoder
 from ._links import Link as Link
@@ -84,10 +89,13 @@ from ._retries import Retry as Retry
 from ._retries import RetryPolicy as RetryPolicy
 from ._retries import Stop as Stop
 from ._retries import StopReason as StopReason
+from ._secrets import Secrets as Secrets
 from ._sse import ServerSentEvent as ServerSentEvent
 from ._sse import SSEDecoder as SSEDecoder
 from ._streaming import AsyncStream as AsyncStream
 from ._streaming import Stream as Stream
+from ._tracing import CallTrace as CallTrace
+from ._tracing import CallTracer as CallTracer
 from ._transform import PropertyInfo as PropertyInfo
 from ._transform import async_transform as async_transform
 from ._transform import transform as transform
@@ -130,6 +138,8 @@ __all__ = [
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "AiohttpClient",
+    "AiohttpTransport",
     "AsyncAPIClient",
     "AsyncAPIResource",
     "AsyncAPIResponse",
@@ -158,6 +168,8 @@ __all__ = [
     "BodyNotReplayableError",
     "BodyTooLargeError",
     "CallContext",
+    "CallTrace",
+    "CallTracer",
     "ClientContext",
     "ConflictError",
     "FileContent",
@@ -165,6 +177,7 @@ __all__ = [
     "FileTypes",
     "FinalRequestOptions",
     "Headers",
+    "Hooks",
     "HttpxBinaryResponseContent",
     "InternalServerError",
     "JSONLDecodeError",
@@ -185,9 +198,12 @@ __all__ = [
     "Querystring",
     "RateLimitError",
     "RequestFiles",
+    "RequestHook",
     "RequestOptions",
     "ResponseContextManager",
+    "ResponseHook",
     "Retry",
+    "RetryHook",
     "RetryPolicy",
     "SSEDecodeError",
     "SSEDecoder",

@@ -30,16 +30,20 @@ from ._constants import (
 from ._context import BodyLimits, CallContext, ClientContext, Timing
 from ._copying import Copy, copy_call, copying
 from ._exceptions import APIStatusError, status_error_class
+from ._logging import log_from_env
 from ._multipart import BodyNotReplayableError, MultipartForm, encode_multipart
 from ._options import FinalRequestOptions, ReturnMode
 from ._qs import Querystring
 from ._response import is_jsonl_target
 from ._secrets import Secrets
+from ._tracing import tracer_for
 from ._types import NOT_GIVEN, NotGiven, Omit, ProgressCallback, Query, TimeoutTypes
 from ._typing import is_json_object
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+
+    from opentelemetry.trace import TracerProvider
 
     from ._context import AsyncCall, AsyncResend, SyncCall, SyncResend
     from ._hooks import Hooks
@@ -89,6 +93,7 @@ class _Settings:
     default_headers: Mapping[str, str] | None
     default_query: Mapping[str, object] | None
     hooks: Hooks | None
+    tracer_provider: TracerProvider | None
     _strict_response_validation: bool
     _timing: Timing | None
 
@@ -121,6 +126,11 @@ class BaseClient(Generic[_HttpClientT]):
     _user_agent: ClassVar[str | None] = None
     #: Header carrying the number of retries so far on each retry; ``None`` disables it.
     _retry_count_header: ClassVar[str | None] = "X-Retry-Count"
+    #: Spans (``tracer_provider=`` wins): ``None`` if a global provider was set first, ``True``
+    #: always (the global provider, even one set later), ``False`` never; see ``_tracing``.
+    _tracing: ClassVar[bool | None] = None
+    #: The SDK's variable (``"ACME_LOG"``, ``info``/``debug``) read besides ``SDKCORE_LOG``.
+    _log_env_var: ClassVar[str | None] = None
 
     _client: _HttpClientT
     _init_arguments: tuple[tuple[Any, ...], dict[str, Any]]
@@ -145,6 +155,7 @@ class BaseClient(Generic[_HttpClientT]):
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, object] | None = None,
         hooks: Hooks | None = None,
+        tracer_provider: TracerProvider | None = None,
         http_client: _HttpClientT | None = None,
         _strict_response_validation: bool = False,
         _timing: Timing | None = None,
@@ -161,6 +172,7 @@ class BaseClient(Generic[_HttpClientT]):
             default_headers=default_headers,
             default_query=default_query,
             hooks=hooks,
+            tracer_provider=tracer_provider,
             _strict_response_validation=_strict_response_validation,
             _timing=_timing,
         )
@@ -187,9 +199,11 @@ class BaseClient(Generic[_HttpClientT]):
             self._create_http_client() if http_client is None else http_client
         )
         self._joined_urls: dict[str, httpx2.URL] = {}
+        log_from_env(self._log_env_var)
+        secrets = Secrets.of(self._secret_headers, self._secret_query_params)
         self._context = ClientContext(
             timing=given._timing or Timing(),
-            secrets=Secrets.of(self._secret_headers, self._secret_query_params),
+            secrets=secrets,
             limits=BodyLimits(
                 given.max_body_size, given.max_decompressed_size, given.max_event_size
             ),
@@ -206,6 +220,7 @@ class BaseClient(Generic[_HttpClientT]):
             aresend=self._async_resend(),
             call=self._sync_call(),
             acall=self._async_call(),
+            tracer=tracer_for(given.tracer_provider, self._tracing, secrets),
         )
         self._bind_verbs()
 

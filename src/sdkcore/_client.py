@@ -28,17 +28,20 @@ from ._flow import (
     Close,
     ReadBody,
     ReadErrorBody,
+    RunHook,
     Send,
     Sleep,
     call_flow,
     run_async,
     run_sync,
 )
+from ._hooks import call_hook, call_hook_async
 from ._options import FinalRequestOptions, ReturnMode
 from ._page_fetch import start_listing
 from ._pagination import async_listing, sync_listing
 from ._response import APIResponse, AsyncAPIResponse, BaseAPIResponse
 from ._streaming import AsyncStream, Stream
+from ._tracing import parsing
 from ._transport import bound_by_deadlines, deadline_scope
 from ._verbs import AsyncVerb, SyncVerb
 from ._wrappers import extract_response_type
@@ -176,7 +179,8 @@ class SyncAPIClient(BaseClient[httpx2.Client]):
         if options.return_mode is not ReturnMode.PARSED:
             return api_response
         try:
-            return api_response.parse()
+            with parsing(ctx.trace):
+                return api_response.parse()
         except BaseException:
             response.close()
             raise
@@ -218,6 +222,8 @@ class SyncAPIClient(BaseClient[httpx2.Client]):
                 response.close()
             case Sleep(seconds):
                 ctx.timing.sleep(seconds)
+            case RunHook(hook, subject, attempt):
+                call_hook(hook, subject, attempt)
         return None
 
     def _read_error_body(self, response: httpx2.Response) -> bytes:
@@ -345,7 +351,8 @@ class AsyncAPIClient(BaseClient[httpx2.AsyncClient]):
             return api_response
         assert isinstance(api_response, AsyncAPIResponse)
         try:
-            return await api_response.parse()
+            with parsing(ctx.trace):
+                return await api_response.parse()
         except BaseException:
             with anyio.CancelScope(shield=True):
                 await response.aclose()
@@ -384,6 +391,8 @@ class AsyncAPIClient(BaseClient[httpx2.AsyncClient]):
                 await response.aclose()
             case Sleep(seconds):
                 await ctx.timing.async_sleep(seconds)
+            case RunHook(hook, subject, attempt):
+                await call_hook_async(hook, subject, attempt)
         return None
 
     async def _send(

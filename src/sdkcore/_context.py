@@ -14,6 +14,7 @@ a sleep and a random source instead of overriding private methods.
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 import time
@@ -30,18 +31,20 @@ from ._constants import (
     DEFAULT_MAX_RETRY_AFTER,
 )
 from ._exceptions import APIStatusError, status_error_class
+from ._logging import watch_attempt
 from ._options import FinalRequestOptions
 from ._retries import RetryPolicy
 from ._secrets import Secrets
 from ._types import NotGiven
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable, Mapping
+    from collections.abc import Awaitable, Callable, Iterator, Mapping
     from typing import TypeAlias
 
     import httpx2
 
     from ._hooks import Hooks
+    from ._tracing import CallTrace, CallTracer
 
     #: Send a request once more with headers added, body unread, no retries; raises the
     #: call's status error for a 4xx/5xx answer.
@@ -147,6 +150,8 @@ class ClientContext:
     hooks: Hooks | None = None
     follow_redirects: bool = False
     max_redirects: int = 20
+    #: Starts each call's span; ``None`` when the client does not trace (decided once).
+    tracer: CallTracer | None = None
 
     def status_error(self, response: httpx2.Response, content: bytes) -> APIStatusError:
         """The SDK's error for a 4xx/5xx ``response`` with the bytes of its body.
@@ -177,6 +182,7 @@ class ClientContext:
             attempt_timeout=attempt_timeout,
             idle_timeout=self.stream_idle_timeout if isinstance(idle, NotGiven) else idle,
             started_at=self.timing.clock(),
+            trace=None if self.tracer is None else self.tracer.start(options),
         )
 
 
@@ -186,6 +192,7 @@ class CallContext:
 
     ``started_at`` (``Timing.clock``) is when the call began: the first attempt's
     request is sent right after, so streams measure ``time_to_first_event`` from it.
+    ``trace`` is the call's span when the client traces.
     """
 
     shared: ClientContext
@@ -194,6 +201,9 @@ class CallContext:
     attempt_timeout: float | None
     idle_timeout: float | None
     started_at: float
+    trace: CallTrace | None = None
+    #: Numbers the call's attempts, resends of streams and downloads included (from 0).
+    attempts: Iterator[int] = field(default_factory=itertools.count)
 
     @classmethod
     def standalone(cls, options: FinalRequestOptions | None = None) -> CallContext:
@@ -236,10 +246,30 @@ class CallContext:
         """Send ``request`` again with ``headers`` added (sync clients)."""
         if self.shared.resend is None:
             raise RuntimeError("this call was made by an async client: use the async methods")
-        return self.shared.resend(request, headers)
+        added = dict(headers)
+        watch = watch_attempt(self, request, added)
+        if watch is None:
+            return self.shared.resend(request, added)
+        try:
+            response = self.shared.resend(request, added)
+        except BaseException as exc:
+            watch.end(None, exc)
+            raise
+        watch.end(response, None)
+        return response
 
     async def aresend(self, request: httpx2.Request, headers: Mapping[str, str]) -> httpx2.Response:
         """Send ``request`` again with ``headers`` added (async clients)."""
         if self.shared.aresend is None:
             raise RuntimeError("this call was made by a sync client: use the sync methods")
-        return await self.shared.aresend(request, headers)
+        added = dict(headers)
+        watch = watch_attempt(self, request, added)
+        if watch is None:
+            return await self.shared.aresend(request, added)
+        try:
+            response = await self.shared.aresend(request, added)
+        except BaseException as exc:
+            watch.end(None, exc)
+            raise
+        watch.end(response, None)
+        return response

@@ -10,7 +10,6 @@ chunks, in the same steps sync and async; both write chunks as they arrive unles
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -18,8 +17,11 @@ from ._body import map_transport_errors, unwound
 from ._constants import DEFAULT_CHUNK_SIZE
 from ._exceptions import APIConnectionError
 from ._files import AsyncAtomicFile, AtomicFile, FileTarget
+from ._logging import download_log
 from ._response import APIResponse, AsyncAPIResponse
 from ._retries import RetryPolicy, Stop
+from ._secrets import DEFAULT_SECRETS, Secrets
+from ._tracing import call_span_owned
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -27,8 +29,6 @@ if TYPE_CHECKING:
     import httpx2
 
     from ._types import ProgressCallback
-
-log = logging.getLogger("sdkcore")
 
 __all__ = [
     "AsyncBinaryAPIResponse",
@@ -70,6 +70,7 @@ class DownloadPlan:
         response: httpx2.Response,
         progress: ProgressCallback | None,
         policy: RetryPolicy | None = None,
+        secrets: Secrets = DEFAULT_SECRETS,
     ) -> None:
         self.total = expected_length(response)
         self.done = 0
@@ -78,6 +79,7 @@ class DownloadPlan:
         self._request = response.request
         self._progress = progress
         self._policy = policy
+        self._secrets = secrets
 
     def advance(self, size: int) -> None:
         """``size`` more bytes were written."""
@@ -103,11 +105,11 @@ class DownloadPlan:
         if isinstance(decision, Stop):
             raise exc
         self.retries_taken += 1
-        url = self._request.url
+        url = self._secrets.url(self._request.url)
         if self._validator is None or self.done == 0:
-            log.info("Restarting the download of %s from zero (%s)", url, decision)
+            download_log.info("Restarting the download of %s from zero (%s)", url, decision)
             return Again(decision.delay, {})
-        log.info("Resuming the download of %s at byte %d (%s)", url, self.done, decision)
+        download_log.info("Resuming the download of %s at byte %d (%s)", url, self.done, decision)
         headers = {"Range": f"bytes={self.done}-", "If-Range": self._validator}
         return Again(decision.delay, headers)
 
@@ -192,10 +194,11 @@ class StreamedBinaryAPIResponse(APIResponse[bytes]):
         call's ``max_retries``; after that it raises ``APIConnectionError`` and the
         target keeps its old content (or stays absent).
         """
-        plan = DownloadPlan(self.http_response, progress, self._context.policy)
+        ctx = self._context
+        plan = DownloadPlan(self.http_response, progress, ctx.policy, ctx.secrets)
         request = self.http_request  # every attempt repeats the first request
         again: Again | None = None
-        with AtomicFile(file) as out:
+        with call_span_owned(ctx.trace), AtomicFile(file) as out:
             while True:
                 try:
                     if again is not None:
@@ -236,24 +239,27 @@ class AsyncStreamedBinaryAPIResponse(AsyncAPIResponse[bytes]):
         progress: ProgressCallback | None = None,
     ) -> None:
         """Stream the body to ``file`` atomically; see ``StreamedBinaryAPIResponse``."""
-        plan = DownloadPlan(self.http_response, progress, self._context.policy)
+        ctx = self._context
+        plan = DownloadPlan(self.http_response, progress, ctx.policy, ctx.secrets)
         request = self.http_request  # every attempt repeats the first request
         again: Again | None = None
-        async with AsyncAtomicFile(file) as out:
-            while True:
-                try:
-                    if again is not None:
-                        await self._send_again(request, again, plan, out)
-                    response = self.http_response
-                    with map_transport_errors(response.request):
-                        async with unwound(response, response.aiter_bytes(chunk_size)) as chunks:
-                            async for chunk in chunks:
-                                await out.write(chunk)
-                                plan.advance(len(chunk))
-                    plan.finish()
-                    return
-                except APIConnectionError as exc:
-                    again = plan.after_cut(exc)  # or re-raises
+        with call_span_owned(ctx.trace):
+            async with AsyncAtomicFile(file) as out:
+                while True:
+                    try:
+                        if again is not None:
+                            await self._send_again(request, again, plan, out)
+                        response = self.http_response
+                        with map_transport_errors(response.request):
+                            chunks = response.aiter_bytes(chunk_size)
+                            async with unwound(response, chunks) as body:
+                                async for chunk in body:
+                                    await out.write(chunk)
+                                    plan.advance(len(chunk))
+                        plan.finish()
+                        return
+                    except APIConnectionError as exc:
+                        again = plan.after_cut(exc)  # or re-raises
 
     async def _send_again(
         self, request: httpx2.Request, again: Again, plan: DownloadPlan, out: AsyncAtomicFile

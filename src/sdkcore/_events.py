@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import logging
 import math
 from collections import deque
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from ._exceptions import (
     APIStatusError,
     APITimeoutError,
 )
+from ._logging import stream_log
 from ._models import load_json
 from ._retries import Retry, Stop, StopReason
 from ._sse import ServerSentEvent, SSEDecoder
@@ -87,6 +89,11 @@ class EventInterpreter(Generic[_T]):
         self._response = response
         self._ctx = ctx
         self._strict = ctx.strict
+
+    @property
+    def request(self) -> httpx2.Request:
+        """The request whose response this interprets."""
+        return self._response.request
 
     def restart(self, response: httpx2.Response, *, resume: bool) -> EventInterpreter[_T]:
         """An interpreter for a new response; ``resume`` keeps the last event id and retry."""
@@ -179,8 +186,9 @@ class StreamCore(Generic[_T]):
     """One typed stream's state: undelivered items, its clock and its budget.
 
     The shells call ``feed`` with each chunk, hand items out with ``pop``, raise
-    ``take_failure()`` once the items before it are delivered, and after a failure
-    ask ``recover`` how to go on (it re-raises when the stream cannot).
+    ``take_failure()`` once the items before it are delivered, after a failure ask
+    ``recover`` how to go on (it re-raises when the stream cannot), and ``finish`` once
+    the stream is over: that ends the call's span (the stream claims it) and logs it.
     """
 
     def __init__(
@@ -190,6 +198,8 @@ class StreamCore(Generic[_T]):
         self.events = EventInterpreter(cast_to, response, ctx)
         self.retries_taken = retries_taken
         self.first_item_at: float | None = None
+        #: Items handed to the caller.
+        self.delivered = 0
         self.idle_timeout = ctx.idle_timeout
         self._ctx = ctx
         self._clock = ctx.timing.clock
@@ -197,6 +207,9 @@ class StreamCore(Generic[_T]):
         self._last_progress = self._clock()
         #: The error last taken from the events (an error event or a bad event).
         self._failed: APIError | None = None
+        self._finished = False
+        if ctx.trace is not None:
+            ctx.trace.claim()
 
     # -- items ---------------------------------------------------------------------
     def feed(self, chunk: bytes) -> None:
@@ -207,6 +220,7 @@ class StreamCore(Generic[_T]):
         """The next item, handed to the caller now."""
         if self.first_item_at is None:
             self.first_item_at = self._clock()
+        self.delivered += 1
         return self.items.popleft()
 
     @property
@@ -221,6 +235,30 @@ class StreamCore(Generic[_T]):
             self._failed = error
             self.events.error = None
         return error
+
+    def finish(self, error: BaseException | None) -> None:
+        """The stream is over (exhausted, closed, or failed with ``error``); once."""
+        if self._finished:
+            return
+        self._finished = True
+        ttfe = self.time_to_first_event
+        if self._ctx.trace is not None:
+            attributes: dict[str, int | float] = {"sdkcore.stream.events": self.delivered}
+            if ttfe is not None:
+                attributes["sdkcore.stream.time_to_first_event"] = ttfe.total_seconds()
+            self._ctx.trace.end(error, attributes)
+        if stream_log.isEnabledFor(logging.DEBUG):
+            how = "ended" if error is None else f"failed ({type(error).__name__})"
+            first = (
+                "" if ttfe is None else f", the first after {ttfe.total_seconds() * 1000:.1f} ms"
+            )
+            stream_log.debug(
+                "Stream %s %s after %d events%s", self._shown(), how, self.delivered, first
+            )
+
+    def _shown(self) -> str:
+        request = self.events.request
+        return f"{request.method} {self._ctx.secrets.url(request.url)}"
 
     # -- the clock -----------------------------------------------------------------
     @property
@@ -274,10 +312,13 @@ class StreamCore(Generic[_T]):
             decision = self._retry_decision(exc)
             if isinstance(decision, Retry):
                 self.retries_taken += 1
+                stream_log.info("Retrying the stream of %s (%s)", self._shown(), decision)
                 return Recovery(decision.delay, {}, resume=False)
         if self._is_drop(exc) and self._reconnects_left > 0:
             self._reconnects_left -= 1
-            return self._reconnect()
+            recovery = self._reconnect()
+            stream_log.info("Reconnecting the stream of %s in %.2fs", self._shown(), recovery.delay)
+            return recovery
         raise exc
 
     def restart(self, response: httpx2.Response, recovery: Recovery) -> None:

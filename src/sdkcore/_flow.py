@@ -3,7 +3,10 @@
 ``call_flow`` yields the I/O it needs (``Send``, ``ReadBody``, ``ReadErrorBody``,
 ``Close``, ``Sleep``) and receives the results, or the exception the I/O raised.
 Everything it decides comes from the call's ``CallContext``; the sync and async
-clients run the same flow and differ only in how they perform each action.
+clients run the same flow and differ only in how they perform each action. Each
+attempt is watched from before its ``on_request`` hook to its outcome
+(``watch_attempt``: its span and its DEBUG line), and a traced call's span ends
+with the flow (``CallTrace.around``).
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ import httpx2
 from ._body import TRANSPORT_ERRORS, transport_error
 from ._exceptions import APIConnectionError, APIError
 from ._hooks import Hooks
-from ._retries import Retry
+from ._logging import http_log, retry_log, watch_attempt
+from ._options import ReturnMode
+from ._retries import Retry, Stop
 
 if TYPE_CHECKING:
     from ._context import CallContext
@@ -36,7 +41,6 @@ __all__ = [
     "run_sync",
 ]
 
-log = logging.getLogger("sdkcore")
 _NO_HOOKS: Final = Hooks()
 
 
@@ -108,47 +112,102 @@ def call_flow(ctx: CallContext, build_request: RequestBuilder, *, read_body: boo
     Raises the ``APIStatusError`` subclass of a final error status, or
     ``APIConnectionError`` / ``APITimeoutError`` once retries run out.
     """
-    policy, clock, timeout, url = ctx.policy, ctx.timing.clock, ctx.attempt_timeout, ctx.secrets.url
+    flow = _retry_loop(ctx, build_request, read_body=read_body)
+    if ctx.trace is None:
+        return flow
+    parse_follows = ctx.options.return_mode is ReturnMode.PARSED
+    return ctx.trace.around(flow, read_body=read_body, parse_follows=parse_follows)
+
+
+@dataclass(slots=True)
+class _Again:
+    """An attempt that failed and is retried: after ``response`` (if any) or ``error``."""
+
+    decision: Retry
+    response: httpx2.Response | None
+    error: Exception | None
+
+
+def _retry_loop(ctx: CallContext, build_request: RequestBuilder, *, read_body: bool) -> Flow:
     hooks = ctx.shared.hooks or _NO_HOOKS
     retries = 0
     while True:
         request = build_request(retries)
-        if hooks.on_request is not None:
-            yield RunHook(hooks.on_request, request, retries)
-        # The deadline counts from the attempt's start, so slow headers use it up too.
-        deadline = None if timeout is None else clock() + timeout
-        _log_request(ctx, request)
-        response = None
+        # Before the hook runs: a signing hook signs the traceparent too.
+        watch = watch_attempt(ctx, request, request.headers)
         try:
-            response = yield from _send_following_redirects(ctx, request, deadline)
-            if hooks.on_response is not None:
-                yield RunHook(hooks.on_response, response, retries)
-            if response.status_code < 400:
-                if read_body:
-                    yield ReadBody(response, deadline)
-                log.debug(
-                    "Response: %s %s %d", request.method, url(request.url), response.status_code
-                )
-                return response, retries
-            decision = yield from _after_error_status(
-                ctx, response, retries, deadline, build_request.replay_refusal
-            )
-        except TRANSPORT_ERRORS as exc:
-            log.debug("Transport error: %s %s: %r", request.method, url(request.url), exc)
-            outcome = policy.after_transport_error(
-                retries, is_timeout=isinstance(exc, httpx2.TimeoutException)
-            )
-            error = transport_error(exc, request)
-            error._secrets = ctx.secrets  # pyright: ignore[reportPrivateUsage]  # pickles redact these
-            if not isinstance(outcome, Retry):
-                raise error from exc
-            _refuse_to_resend(error, build_request.replay_refusal)
-            decision = outcome
-        log.info("Retrying %s %s (%s)", request.method, url(request.url), decision)
+            outcome = yield from _attempt(ctx, request, retries, hooks, build_request, read_body)
+        except BaseException as exc:
+            if watch is not None:
+                watch.end(None, exc)
+            raise
+        if isinstance(outcome, httpx2.Response):
+            if watch is not None:
+                watch.end(outcome, None)
+            return outcome, retries
+        if watch is not None:
+            watch.end(outcome.response, outcome.error)
+        retry_log.info(
+            "Retrying %s %s (%s)", request.method, ctx.secrets.url(request.url), outcome.decision
+        )
         if hooks.on_retry is not None:
-            yield RunHook(hooks.on_retry, response, retries)
-        yield Sleep(decision.delay)
+            yield RunHook(hooks.on_retry, outcome.response, retries)
+        yield Sleep(outcome.decision.delay)
         retries += 1
+
+
+def _attempt(
+    ctx: CallContext,
+    request: httpx2.Request,
+    retries: int,
+    hooks: Hooks,
+    build_request: RequestBuilder,
+    read_body: bool,
+) -> Generator[Action, object, httpx2.Response | _Again]:
+    """One attempt: its final response, or how it is retried; raises when it is not."""
+    if hooks.on_request is not None:
+        yield RunHook(hooks.on_request, request, retries)
+    # The deadline counts from the attempt's start, so slow headers use it up too.
+    timeout = ctx.attempt_timeout
+    deadline = None if timeout is None else ctx.timing.clock() + timeout
+    response = None
+    try:
+        response = yield from _send_following_redirects(ctx, request, deadline)
+        if hooks.on_response is not None:
+            yield RunHook(hooks.on_response, response, retries)
+        if response.status_code < 400:
+            if read_body:
+                yield ReadBody(response, deadline)
+            return response
+        decision = yield from _after_error_status(
+            ctx, request, response, retries, deadline, build_request.replay_refusal
+        )
+        return _Again(decision, response, None)
+    except TRANSPORT_ERRORS as exc:
+        decision = _after_transport_error(ctx, request, exc, retries, build_request.replay_refusal)
+        return _Again(decision, response, exc)
+
+
+def _after_transport_error(
+    ctx: CallContext, request: httpx2.Request, exc: Exception, retries: int, refusal: str | None
+) -> Retry:
+    """The retry after a transport error; raises its ``APIConnectionError`` when there is none."""
+    outcome = ctx.policy.after_transport_error(
+        retries, is_timeout=isinstance(exc, httpx2.TimeoutException)
+    )
+    error = transport_error(exc, request)
+    error._secrets = ctx.secrets  # pyright: ignore[reportPrivateUsage]  # pickles redact these
+    if not isinstance(outcome, Retry):
+        _log_stop(ctx, request, outcome)
+        raise error from exc
+    _refuse_to_resend(error, refusal)
+    return outcome
+
+
+def _log_stop(ctx: CallContext, request: httpx2.Request, decision: Stop) -> None:
+    if retry_log.isEnabledFor(logging.DEBUG):
+        url = ctx.secrets.url(request.url)
+        retry_log.debug("Not retrying %s %s (%s)", request.method, url, decision)
 
 
 def _refuse_to_resend(error: APIError, refusal: str | None) -> None:
@@ -178,7 +237,7 @@ def _send_following_redirects(
             raise APIConnectionError(message=message, request=request)
         history.append(response)
         _keep_secrets_to_their_origin(ctx, response.request, next_request)
-        log.debug("Redirect: %s %s", next_request.method, ctx.secrets.url(next_request.url))
+        http_log.debug("Redirect: %s %s", next_request.method, ctx.secrets.url(next_request.url))
         request = next_request
 
 
@@ -198,6 +257,7 @@ def _origin(url: httpx2.URL) -> tuple[str, str, int | None]:
 
 def _after_error_status(
     ctx: CallContext,
+    request: httpx2.Request,
     response: httpx2.Response,
     retries: int,
     deadline: float | None,
@@ -206,23 +266,15 @@ def _after_error_status(
     content = yield ReadErrorBody(response, deadline)
     assert isinstance(content, bytes)
     decision = ctx.policy.after_status(retries, response.status_code, response.headers)
-    log.debug("Error status %d: %s", response.status_code, decision)
     if isinstance(decision, Retry) and refusal is None:
         return decision
     error = ctx.status_error(response, content)
     if isinstance(decision, Retry):
         _refuse_to_resend(error, refusal)
     else:
+        _log_stop(ctx, request, decision)
         error.retry_after = decision.asked_delay
     raise error
-
-
-def _log_request(ctx: CallContext, request: httpx2.Request) -> None:
-    if log.isEnabledFor(logging.DEBUG):
-        headers = ctx.secrets.redact_headers(request.headers.multi_items())
-        log.debug(
-            "Request: %s %s headers=%s", request.method, ctx.secrets.url(request.url), headers
-        )
 
 
 def run_sync(flow: Flow, perform: Callable[[Action], object]) -> tuple[httpx2.Response, int]:
@@ -232,7 +284,7 @@ def run_sync(flow: Flow, perform: Callable[[Action], object]) -> tuple[httpx2.Re
         while True:
             try:
                 result = perform(action)
-            except Exception as exc:  # handed to the flow, which decides
+            except BaseException as exc:  # handed to the flow, which decides (and records it)
                 action = flow.throw(exc)
             else:
                 action = flow.send(result)
@@ -252,7 +304,7 @@ async def run_async(
         while True:
             try:
                 result = await perform(action)
-            except Exception as exc:  # handed to the flow, which decides
+            except BaseException as exc:  # handed to the flow, which decides (and records it)
                 action = flow.throw(exc)
             else:
                 action = flow.send(result)

@@ -138,14 +138,21 @@ class Stream(_StreamBase[_T]):
 
     def _advance(self) -> _T:
         self._core.waiting()
+        try:
+            return self._next_item()
+        except _End:
+            self.close()
+            raise StopIteration from None
+        except BaseException as exc:
+            self._core.finish(exc)
+            raise
+
+    def _next_item(self) -> _T:
         while True:
             try:
                 if self._recovery is not None:
                     self._resume()
                 return self._read_until_item()
-            except _End:
-                self.close()
-                raise StopIteration from None
             except APIError as exc:
                 self._close_response()
                 self._recover_or_end(exc)
@@ -196,6 +203,7 @@ class Stream(_StreamBase[_T]):
         """Close the response and release its connection. Safe to call twice."""
         self._closed = True
         self._close_response()
+        self._core.finish(None)
 
     def __enter__(self) -> Self:
         return self
@@ -262,14 +270,23 @@ class AsyncStream(_StreamBase[_T]):
 
     async def _advance(self) -> _T:
         self._core.waiting()
+        try:
+            return await self._next_item()
+        except _End:
+            await self.close()
+            raise StopAsyncIteration from None
+        except StopAsyncIteration:
+            raise
+        except BaseException as exc:
+            self._core.finish(exc)
+            raise
+
+    async def _next_item(self) -> _T:
         while True:
             try:
                 if self._recovery is not None:
                     await self._resume()
                 return await self._read_until_item()
-            except _End:
-                await self.close()
-                raise StopAsyncIteration from None
             except APIError as exc:
                 await self._close_response()
                 if self._closed:  # the read failed because another task closed us
@@ -331,6 +348,7 @@ class AsyncStream(_StreamBase[_T]):
         """Close the response and release its connection. Safe to call twice, and
         from another task while one iterates (its loop then ends)."""
         self._closed = True
+        self._core.finish(None)
         if self._waiting is not None:
             self._waiting.cancel()
             # The iterating task unwinds its own reads; ours would run into it.
