@@ -3,7 +3,8 @@
 ``Acme`` / ``AsyncAcme`` have one resource, ``things``, with ``get`` (a model),
 ``content`` (bytes), ``export`` (JSON Lines, streamed) and ``events`` (SSE), each
 also reachable through ``with_raw_response`` and ``with_streaming_response``.
-Both clients record the backoff waits they were asked for instead of sleeping.
+Both clients record the backoff waits they were asked for instead of sleeping, and
+authenticate with ``CANARY``, a key the suite checks never reaches a log line (conftest).
 """
 
 from __future__ import annotations
@@ -38,6 +39,9 @@ from sdkcore import (
 )
 from sdkcore._types import NOT_GIVEN, Headers, PostParser
 from sdkcore.testing import RecordedWaits
+
+#: The example SDK's API key: sent with every request, never shown in any log line.
+CANARY = "sk-canary-acme-6c2f81d04e"
 
 
 class Thing(BaseModel):
@@ -188,6 +192,10 @@ class Acme(SyncAPIClient):
         super().__init__(base_url, **{"_timing": self.waits.timing, **kwargs})
 
     @property
+    def auth_headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {CANARY}"}
+
+    @property
     def sleeps(self) -> list[float]:
         return self.waits.seconds
 
@@ -202,6 +210,10 @@ class AsyncAcme(AsyncAPIClient):
     def __init__(self, base_url: str, **kwargs: Any) -> None:
         self.waits = RecordedWaits()
         super().__init__(base_url, **{"_timing": self.waits.timing, **kwargs})
+
+    @property
+    def auth_headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {CANARY}"}
 
     @property
     def sleeps(self) -> list[float]:

@@ -3,15 +3,20 @@
 ``server`` is one `LoopbackServer` for the whole session, reset around each test
 (no routes, no recorded requests); ``client`` / ``async_client`` are the example
 SDK of ``_sdk.py`` pointed at it, with backoff waits recorded instead of slept.
+
+The whole session logs ``sdkcore`` at DEBUG into a handler that keeps every line
+showing a canary secret (the example SDK's key, or any ``sk-canary-`` value a test
+sends); when the session ends with one kept, it fails and prints them.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 import pytest
 
-from _sdk import Acme, AsyncAcme
+from _sdk import CANARY, Acme, AsyncAcme
 from sdkcore.testing.pytest_plugin import loopback_server, loopback_server_factory
 
 if TYPE_CHECKING:
@@ -45,3 +50,39 @@ async def async_client(server: LoopbackServer) -> AsyncIterator[AsyncAcme]:
     """The example SDK's async client on ``server`` (no real backoff sleeps)."""
     async with AsyncAcme(server.url) as acme:
         yield acme
+
+
+class _CanaryWatch(logging.Handler):
+    """Keeps each ``sdkcore`` log line whose text shows a canary secret."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.leaks: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if CANARY in message or "sk-canary-" in message:
+            self.leaks.append(f"{record.name} {record.levelname}: {message}")
+
+
+_CANARY_WATCH = _CanaryWatch()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    logger = logging.getLogger("sdkcore")
+    logger.addHandler(_CANARY_WATCH)
+    logger.setLevel(logging.DEBUG)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if _CANARY_WATCH.leaks:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    leaks = _CANARY_WATCH.leaks
+    if leaks:
+        terminalreporter.section("a canary secret reached an sdkcore log line", red=True, bold=True)
+        for leak in leaks[:20]:
+            terminalreporter.write_line(leak[:500], red=True)
+        terminalreporter.write_line(f"{len(leaks)} line(s) in all: the session fails.", red=True)
