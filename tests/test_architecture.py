@@ -60,7 +60,7 @@ LAYERS = [
     "_verbs",
     "_hooks",
     "_flow",
-    "_copying",
+    "_settings",
     "_base_client",
     "_client",
     "_resource",

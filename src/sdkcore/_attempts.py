@@ -14,16 +14,18 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from ._constants import VERSION
+from ._types import Omit
+from ._typing import is_json_object
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Callable, Iterator
+    from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 
     import httpx2
 
     from ._multipart import MultipartForm
     from ._types import TimeoutTypes
 
-__all__ = ["Attempts", "Upload", "user_agent"]
+__all__ = ["Attempts", "Upload", "form_fields", "merge_headers", "user_agent"]
 
 
 @cache
@@ -130,3 +132,22 @@ class Attempts:
             content=content,
             timeout=self._timeout,
         )
+
+
+def form_fields(body: object | None) -> Mapping[str, object] | None:
+    """The body of a multipart call: its fields, flattened into the form's parts."""
+    if body is None or is_json_object(body):
+        return body
+    raise TypeError(
+        f"A request with files= sends its body as form fields, so the body must be a mapping; "
+        f"got {type(body).__name__}."
+    )
+
+
+def merge_headers(*layers: Mapping[str, str | Omit]) -> dict[str, str]:
+    """Later layers win, names compared case-insensitively; an ``Omit`` value drops the name."""
+    merged: dict[str, tuple[str, str | Omit]] = {}
+    for layer in layers:
+        for name, value in layer.items():
+            merged[name.lower()] = (name, value)
+    return {name: value for name, value in merged.values() if not isinstance(value, Omit)}

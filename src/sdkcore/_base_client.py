@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar
 
 import httpx2
 
-from ._attempts import Attempts, Upload, user_agent
+from ._attempts import Attempts, Upload, form_fields, merge_headers, user_agent
 from ._constants import (
     DEFAULT_MAX_BODY_SIZE,
     DEFAULT_MAX_DECOMPRESSED_SIZE,
@@ -28,7 +27,6 @@ from ._constants import (
     DEFAULT_TIMEOUT,
 )
 from ._context import BodyLimits, CallContext, ClientContext, Timing
-from ._copying import Copy, copy_call, copying
 from ._exceptions import APIStatusError, status_error_class
 from ._logging import log_from_env
 from ._multipart import BodyNotReplayableError, MultipartForm, encode_multipart
@@ -36,9 +34,9 @@ from ._options import FinalRequestOptions, ReturnMode
 from ._qs import Querystring
 from ._response import is_jsonl_target
 from ._secrets import Secrets
+from ._settings import Copy, Settings, attempt_timeout, base_url_parts, copy_call, copying, merged
 from ._tracing import tracer_for
 from ._types import NOT_GIVEN, NotGiven, Omit, ProgressCallback, Query, TimeoutTypes
-from ._typing import is_json_object
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -55,58 +53,6 @@ _HttpClientT = TypeVar("_HttpClientT", httpx2.Client, httpx2.AsyncClient)
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _JOINED_URLS_KEPT = 1024
 _EVENT_STREAM = "text/event-stream"
-
-
-def _base_url(base_url: str | httpx2.URL) -> tuple[httpx2.URL, tuple[tuple[str, str], ...]]:
-    """``base_url`` with a trailing slash and without its query, and the query's pairs.
-
-    Paths join before the query (``https://h/openai?api-version=1`` and
-    ``chat/completions`` give ``https://h/openai/chat/completions?api-version=1``).
-    Raises ``ValueError`` unless it is an absolute http(s) URL.
-    """
-    try:
-        url = httpx2.URL(base_url)
-    except httpx2.InvalidURL as exc:
-        raise ValueError(f"base_url {str(base_url)!r} is not a valid URL: {exc}") from None
-    if url.scheme not in ("http", "https") or not url.host:
-        raise ValueError(
-            f"base_url must be an absolute http:// or https:// URL, got {str(base_url)!r}"
-        )
-    query = tuple(url.params.multi_items())
-    path = url.raw_path.partition(b"?")[0]
-    path = path if path.endswith(b"/") else path + b"/"
-    return url.copy_with(raw_path=path, fragment=None), query
-
-
-@dataclass(frozen=True, slots=True)
-class _Settings:
-    """What ``BaseClient.__init__`` was given (a copy replaces some)."""
-
-    base_url: str | httpx2.URL
-    timeout: TimeoutTypes | NotGiven
-    max_retries: int
-    max_retry_after: float
-    stream_idle_timeout: float | None
-    max_body_size: int | None
-    max_decompressed_size: int | None
-    max_event_size: int | None
-    default_headers: Mapping[str, str] | None
-    default_query: Mapping[str, object] | None
-    hooks: Hooks | None
-    tracer_provider: TracerProvider | None
-    _strict_response_validation: bool
-    _timing: Timing | None
-
-
-def _attempt_timeout(timeout: TimeoutTypes) -> float | None:
-    """The bound on one whole attempt: a number bounds it end to end, headers included.
-
-    An ``httpx2.Timeout`` keeps httpx2's meaning (each connect, read, write and pool
-    wait on its own), so a body that trickles within its read timeout is allowed.
-    """
-    if timeout is None or isinstance(timeout, httpx2.Timeout):
-        return None
-    return float(timeout)
 
 
 class BaseClient(Generic[_HttpClientT]):
@@ -160,7 +106,7 @@ class BaseClient(Generic[_HttpClientT]):
         _strict_response_validation: bool = False,
         _timing: Timing | None = None,
     ) -> None:
-        given = _Settings(
+        given = Settings(
             base_url=base_url,
             timeout=timeout,
             max_retries=max_retries,
@@ -173,19 +119,21 @@ class BaseClient(Generic[_HttpClientT]):
             default_query=default_query,
             hooks=hooks,
             tracer_provider=tracer_provider,
-            _strict_response_validation=_strict_response_validation,
-            _timing=_timing,
+            strict_response_validation=_strict_response_validation,
+            timing=_timing,
         )
         copy = copying.get()
         copying.set(None)  # for this client only, not for any it makes itself
         self._copied: Mapping[str, Any] = {} if copy is None else copy.settings
         if copy is not None:
-            given = dataclasses.replace(given, **copy.settings)
+            given = dataclasses.replace(
+                given, **{k.lstrip("_"): v for k, v in copy.settings.items()}
+            )
             http_client = copy.http_client  # type: ignore[assignment]  # the original's pool
         self._configure(given, http_client, owns=copy is None and http_client is None)
 
-    def _configure(self, given: _Settings, http_client: _HttpClientT | None, *, owns: bool) -> None:
-        self._base_url, self._base_query = _base_url(given.base_url)
+    def _configure(self, given: Settings, http_client: _HttpClientT | None, *, owns: bool) -> None:
+        self._base_url, self._base_query = base_url_parts(given.base_url)
         timeout = given.timeout
         # Without a timeout of its own the client takes an injected client's.
         if isinstance(timeout, NotGiven):
@@ -202,12 +150,12 @@ class BaseClient(Generic[_HttpClientT]):
         log_from_env(self._log_env_var)
         secrets = Secrets.of(self._secret_headers, self._secret_query_params)
         self._context = ClientContext(
-            timing=given._timing or Timing(),
+            timing=given.timing or Timing(),
             secrets=secrets,
             limits=BodyLimits(
                 given.max_body_size, given.max_decompressed_size, given.max_event_size
             ),
-            strict=given._strict_response_validation,
+            strict=given.strict_response_validation,
             max_retries=given.max_retries,
             max_retry_after=given.max_retry_after,
             stream_idle_timeout=given.stream_idle_timeout,
@@ -243,21 +191,11 @@ class BaseClient(Generic[_HttpClientT]):
         >>> fast = client.with_options(timeout=5.0, max_retries=0)
         >>> other_team = client.with_options(default_headers={"X-Team": "b"})
         """
-        changes = dict(changes)
-        if set_default_headers is not None or "default_headers" in changes:
-            merged = {} if set_default_headers is not None else dict(self._custom_headers)
-            changes["default_headers"] = {
-                **merged,
-                **(set_default_headers or {}),
-                **changes.get("default_headers", {}),
-            }
-        if set_default_query is not None or "default_query" in changes:
-            merged_query = {} if set_default_query is not None else dict(self._default_query)
-            changes["default_query"] = {
-                **merged_query,
-                **(set_default_query or {}),
-                **changes.get("default_query", {}),
-            }
+        changes = {
+            **changes,
+            **merged("default_headers", self._custom_headers, set_default_headers, changes),
+            **merged("default_query", self._default_query, set_default_query, changes),
+        }
         args, kwargs, base = copy_call(type(self), self._init_arguments, changes)
         token = copying.set(Copy(self._client, {**self._copied, **base}))
         try:
@@ -357,17 +295,17 @@ class BaseClient(Generic[_HttpClientT]):
     # -- one call --------------------------------------------------------------
     def _call_context(self, options: FinalRequestOptions) -> CallContext:
         timeout = self._timeout if isinstance(options.timeout, NotGiven) else options.timeout
-        return self._context.start(options, attempt_timeout=_attempt_timeout(timeout))
+        return self._context.start(options, attempt_timeout=attempt_timeout(timeout))
 
     def _request_builder(self, ctx: CallContext, *, cast_to: object, stream: bool) -> Attempts:
         """Builds each attempt's request of one call; the idempotency key is the call's."""
         options = ctx.options
-        headers = _merge_headers(self.default_headers, self._call_headers(options, cast_to, stream))
+        headers = merge_headers(self.default_headers, self._call_headers(options, cast_to, stream))
         form = None
         if options.files is not None:
-            form = encode_multipart(_form_fields(options.json_body()), options.files)
+            form = encode_multipart(form_fields(options.json_body()), options.files)
             # The form's own Content-Type (with its boundary) and length replace JSON's.
-            headers = _merge_headers(headers, form.headers)
+            headers = merge_headers(headers, form.headers)
         return Attempts(
             self._client,
             method=options.method.upper(),
@@ -470,22 +408,3 @@ class BaseClient(Generic[_HttpClientT]):
         return (
             f"<{type(self).__name__} base_url={secrets.url(self._base_url)!r} headers={headers!r}>"
         )
-
-
-def _form_fields(body: object | None) -> Mapping[str, object] | None:
-    """The body of a multipart call: its fields, flattened into the form's parts."""
-    if body is None or is_json_object(body):
-        return body
-    raise TypeError(
-        f"A request with files= sends its body as form fields, so the body must be a mapping; "
-        f"got {type(body).__name__}."
-    )
-
-
-def _merge_headers(*layers: Mapping[str, str | Omit]) -> dict[str, str]:
-    """Later layers win, names compared case-insensitively; an ``Omit`` value drops the name."""
-    merged: dict[str, tuple[str, str | Omit]] = {}
-    for layer in layers:
-        for name, value in layer.items():
-            merged[name.lower()] = (name, value)
-    return {name: value for name, value in merged.values() if not isinstance(value, Omit)}
