@@ -352,3 +352,18 @@ def test_without_the_variable_no_handler_is_added(server: LoopbackServer) -> Non
     result = run_with_env(server)
     assert result.stderr == ""
     assert result.stdout.split() == ["0", str(logging.NOTSET)]
+
+
+def test_the_handler_writes_to_stderr_as_it_is_when_a_line_is_logged(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import io
+    import logging
+
+    from sdkcore._logging import _handler_at
+
+    _handler_at("sdkcore.test-stderr", logging.INFO)
+    replaced = io.StringIO()
+    monkeypatch.setattr("sys.stderr", replaced)
+    logging.getLogger("sdkcore.test-stderr").info("after the swap")
+    assert "after the swap" in replaced.getvalue()

@@ -29,7 +29,7 @@ import logging
 import os
 import sys
 import threading
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, TextIO
 
 import httpx2
 
@@ -104,12 +104,25 @@ def _apply(variable: str, value: str) -> None:
     _handler_at(ROOT_LOGGER, level)
 
 
+class _StderrHandler(logging.StreamHandler[TextIO]):
+    """Writes to whatever ``sys.stderr`` is when a record is emitted, so an application
+    that replaces it (to draw a progress bar, say) after a client was made is honoured."""
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: TextIO) -> None:  # pyright: ignore[reportIncompatibleVariableOverride]  # a live view of stderr
+        return  # always the current stderr
+
+
 def _handler_at(logger_name: str, level: int) -> None:
     """One stderr handler on the logger, at the most verbose level asked for so far."""
     logger = logging.getLogger(logger_name)
     handler = _handlers.get(logger_name)
     if handler is None:
-        handler = logging.StreamHandler(sys.stderr)
+        handler = _StderrHandler()
         handler.setFormatter(logging.Formatter(_FORMAT))
         handler.setLevel(level)
         logger.addHandler(handler)

@@ -20,7 +20,7 @@ from collections import abc
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import partial
-from typing import Annotated, Any, Final, Literal, TypeAlias, get_args, get_origin
+from typing import Annotated, Any, Final, Literal, TypeAlias, get_args, get_origin, overload
 
 import anyio
 import pydantic
@@ -99,6 +99,10 @@ def _merged(outer: PropertyInfo | None, inner: PropertyInfo | None) -> PropertyI
     return replace(outer if outer.format else inner, alias=alias, discriminator=discriminator)
 
 
+@overload
+def transform(data: Mapping[str, object], expected_type: object) -> Mapping[str, object]: ...
+@overload
+def transform(data: object, expected_type: object) -> object: ...
 def transform(data: object, expected_type: object) -> object:
     """``data`` as wire JSON for ``expected_type`` (usually a TypedDict of parameters).
 
@@ -115,6 +119,12 @@ def transform(data: object, expected_type: object) -> object:
     return data if node is None else node(data)
 
 
+@overload
+async def async_transform(
+    data: Mapping[str, object], expected_type: object
+) -> Mapping[str, object]: ...
+@overload
+async def async_transform(data: object, expected_type: object) -> object: ...
 async def async_transform(data: object, expected_type: object) -> object:
     """``transform`` for async code: a type that reads files (``format="base64"``) is
     transformed in an anyio worker thread, so the event loop never waits on the disk.

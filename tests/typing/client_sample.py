@@ -8,6 +8,7 @@ parses to its own type argument.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import assert_type
 
 from sdkcore import (
@@ -95,3 +96,10 @@ def check_custom_response_classes(client: SyncAPIClient) -> None:
 
 def check_async_response_type(response: AsyncAPIResponse[Thing]) -> None:
     assert_type(response.request_id, str | None)
+
+
+def check_transform(params: dict[str, object], value: object) -> None:
+    from sdkcore import transform
+
+    assert_type(transform(params, dict[str, object]), Mapping[str, object])
+    assert_type(transform(value, object), object)
