@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from examples.minillm import AsyncMiniLLM, MiniLLM, MiniLLMServer
-from examples.minillm.types import FileEvent, FileObject, UsageReport
+from examples.minillm.sdk.types import FileEvent, FileObject, UsageReport
 
 from sdkcore import (
     AsyncCursorPage,

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 import pytest
 from examples.minillm import AsyncMiniLLM, MiniLLM, MiniLLMError, MiniLLMServer
 from examples.minillm._backend import sample_file
-from examples.minillm.types import ChatCompletion, ChatCompletionChunk, Model
+from examples.minillm._report import chunk_text
+from examples.minillm.sdk.types import ChatCompletion, ChatCompletionChunk, Model
 
 from sdkcore import (
     APIConnectionError,
@@ -35,11 +36,11 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
-    from examples.minillm.types import ChatCompletionMessageParam
+    from examples.minillm.sdk.types import ChatCompletionRequestMessageParam
 
 SAMPLE_ID = "file-minillm-sample"
 SAMPLE_SIZE = 8 * 1024 * 1024
-HELLO: list[ChatCompletionMessageParam] = [{"role": "user", "content": "hello"}]
+HELLO: list[ChatCompletionRequestMessageParam] = [{"role": "user", "content": "hello"}]
 
 
 @functools.cache
@@ -117,7 +118,7 @@ def test_chat_create_whole_and_streamed_tell_the_same_text(client: MiniLLM) -> N
     assert isinstance(completion, ChatCompletion)
     assert isinstance(stream, Stream)
     assert all(isinstance(chunk, ChatCompletionChunk) for chunk in chunks)
-    assert "".join(chunk.text for chunk in chunks) == completion.choices[0].message.content
+    assert "".join(chunk_text(chunk) for chunk in chunks) == completion.choices[0].message.content
     assert chunks[-1].choices[0].finish_reason == "stop"
     assert isinstance(stream.time_to_first_event, datetime.timedelta)
     assert stream.request_id is not None
@@ -196,7 +197,7 @@ async def test_async_resources_raw_and_streaming(server: MiniLLMServer, tmp_path
             model="minillm-1", messages=HELLO, stream=True
         )
         assert isinstance(stream, AsyncStream)
-        text = "".join([chunk.text async for chunk in stream])
+        text = "".join([chunk_text(chunk) async for chunk in stream])
         completion = await aclient.chat.completions.with_raw_response.create(
             model="minillm-1", messages=HELLO
         )

@@ -37,9 +37,9 @@ if TYPE_CHECKING:
 
     from sdkcore import AsyncAPIResponse, AsyncPage, AsyncStreamedBinaryAPIResponse
 
-    from ._client import AsyncMiniLLM
     from ._jobs import Job
-    from .types import ChatCompletion, FileObject, FilePurpose, Model, UsageReport
+    from .sdk import AsyncMiniLLM
+    from .sdk.types import ChatCompletion, FileObject, FilePurpose, Model, UsageReport
 
 __all__ = [
     "chat_once",

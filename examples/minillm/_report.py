@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
     from sdkcore import BaseAPIResponse
 
-    from .types import (
+    from .sdk.types import (
         ChatCompletion,
         ChatCompletionChunk,
         FileEvent,
@@ -44,6 +44,7 @@ __all__ = [
     "DownloadReport",
     "ListingReport",
     "StreamPrinter",
+    "chunk_text",
     "describe_error",
     "format_bytes",
     "print_completion",
@@ -176,6 +177,15 @@ def print_completion(prompt: str, completion: ChatCompletion) -> None:
     print(f"  -- finish_reason {finish}, {tokens}, request id {completion._request_id or '-'}")
 
 
+def chunk_text(chunk: ChatCompletionChunk) -> str:
+    """The content `chunk` adds to the answer (``""`` when it adds none, as the first and
+    last chunks do).
+
+    Example: ``"".join(chunk_text(chunk) for chunk in stream)``
+    """
+    return "".join(choice.delta.content or "" for choice in chunk.choices)
+
+
 @dataclass
 class StreamPrinter:
     """Prints streamed chunks as they arrive and sums the stream up at the end.
@@ -191,7 +201,7 @@ class StreamPrinter:
     def add(self, chunk: ChatCompletionChunk) -> None:
         """Print the text `chunk` adds, right away."""
         self.chunks += 1
-        text = chunk.text
+        text = chunk_text(chunk)
         if not text:
             return
         if self.first_token_at is None:

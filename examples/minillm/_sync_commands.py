@@ -38,9 +38,9 @@ if TYPE_CHECKING:
 
     from sdkcore import APIResponse, StreamedBinaryAPIResponse, SyncPage
 
-    from ._client import MiniLLM
     from ._jobs import Job
-    from .types import ChatCompletion, FileObject, FilePurpose, Model, UsageReport
+    from .sdk import MiniLLM
+    from .sdk.types import ChatCompletion, FileObject, FilePurpose, Model, UsageReport
 
 __all__ = [
     "chat_once",

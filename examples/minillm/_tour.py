@@ -24,10 +24,10 @@ from sdkcore import SdkError
 
 from . import _async_commands as acmd
 from . import _sync_commands as cmd
-from ._client import AsyncMiniLLM, MiniLLM
 from ._report import CLIError, DownloadReport, describe_error, format_bytes
 from ._trace import TraceRecorder
 from ._webhook import demo as webhook_demo
+from .sdk import AsyncMiniLLM, MiniLLM
 from .server import CUT_AFTER_EVENTS, CUT_DOWNLOAD_AT, RETRY_AFTER
 
 if TYPE_CHECKING:
@@ -35,8 +35,8 @@ if TYPE_CHECKING:
 
     from sdkcore.testing import Request
 
+    from .sdk.types import FileObject
     from .server import MiniLLMServer
-    from .types import FileObject
 
 __all__ = ["Tour"]
 

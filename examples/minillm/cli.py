@@ -23,31 +23,23 @@ from typing import TYPE_CHECKING
 
 import anyio
 
+from sdkcore import NOT_GIVEN, NotGiven
+
 from . import _async_commands as acmd
 from . import _sync_commands as cmd
-from ._client import (
-    API_KEY_VARIABLES,
-    BASE_URL_VARIABLES,
-    DEFAULT_BASE_URL,
-    DEFAULT_TIMEOUT,
-    LOG_VARIABLE,
-    AsyncMiniLLM,
-    MiniLLM,
-    from_environment,
-)
 from ._jobs import Job
 from ._parser import build_parser
 from ._progress import stderr_terminal
 from ._report import CLIError, describe_error
 from ._tour import LOCAL_KEY, MODEL, VOICE_MODEL, Tour
 from ._webhook import parse_headers, read_headers_file, sign, verify
+from .sdk import AsyncMiniLLM, MiniLLM
+from .sdk._client import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, LOG_ENV
 from .server import MiniLLMServer
 
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Generator, Sequence
-
-    import httpx2
 
 __all__ = ["main"]
 
@@ -58,6 +50,14 @@ REMOTE_VOICE_MODEL = "tts-1"
 PLACEHOLDER_KEY = "sk-no-key"
 #: Commands that need no client.
 _LOCAL_COMMANDS = frozenset({"serve", "webhook"})
+
+
+def from_environment(names: tuple[str, ...]) -> str | None:
+    """The value of the first of `names` set (and not empty), as the clients read them.
+
+    Example: ``from_environment(BASE_URL_ENV)``
+    """
+    return next((os.environ[name] for name in names if os.environ.get(name)), None)
 
 
 @dataclass(frozen=True)
@@ -123,11 +123,11 @@ def connect(settings: Settings) -> Generator[Target]:
     if settings.command == "tour" and (base_url or api_key):
         raise CLIError("tour runs against the embedded server: drop --base-url / --api-key")
     if settings.command != "tour":
-        base_url = base_url or from_environment(BASE_URL_VARIABLES)
+        base_url = base_url or from_environment(BASE_URL_ENV)
     if base_url or api_key:
         if settings.faults:
             raise CLIError("--faults switches the embedded server's faults; drop --base-url")
-        key = api_key or from_environment(API_KEY_VARIABLES)
+        key = api_key or from_environment(API_KEY_ENV)
         if not key:  # many local OpenAI-compatible servers take any key
             _note("no API key given (--api-key, $MINILLM_API_KEY): sending a placeholder")
             key = PLACEHOLDER_KEY
@@ -142,8 +142,9 @@ def _note(message: str) -> None:
     stderr_terminal().print(f"minillm: {message}")
 
 
-def _timeout(settings: Settings) -> float | httpx2.Timeout:
-    return DEFAULT_TIMEOUT if settings.timeout is None else settings.timeout
+def _timeout(settings: Settings) -> float | NotGiven:
+    # Without --timeout, the client's own default (ten minutes a call, five seconds to connect).
+    return NOT_GIVEN if settings.timeout is None else settings.timeout
 
 
 # -- running the commands ----------------------------------------------------------------
@@ -245,9 +246,9 @@ def _configure_logging(verbose: bool) -> None:
     # sdkcore's own log switch (read when the first client is made): INFO shows each retry,
     # so a wait for Retry-After is not silent; --verbose adds a DEBUG line per attempt.
     if verbose:
-        os.environ[LOG_VARIABLE] = "debug"
+        os.environ[LOG_ENV] = "debug"
     else:
-        os.environ.setdefault(LOG_VARIABLE, "info")
+        os.environ.setdefault(LOG_ENV, "info")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
