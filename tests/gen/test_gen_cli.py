@@ -8,7 +8,7 @@ import sys
 from typing import TYPE_CHECKING
 
 import pytest
-from _gen_helpers import spec
+from _gen_helpers import spec, write_document
 
 from sdkcore.gen.cli import main
 
@@ -161,3 +161,48 @@ def test_runs_with_different_hash_seeds_write_the_same_bytes(tmp_path: Path, doc
         )
         written.append(_files(out / "pkg"))
     assert written[0] == written[1]
+
+
+# -- without PyYAML: only YAML documents need it ----------------------------------------
+
+
+def _without_yaml(*lines: str) -> subprocess.CompletedProcess[str]:
+    """Run ``lines`` in a fresh interpreter where ``import yaml`` fails."""
+    script = "import sys\nsys.modules['yaml'] = None\n" + "\n".join(lines)
+    return subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
+
+
+def test_the_command_s_help_works_without_pyyaml() -> None:
+    done = _without_yaml("from sdkcore.gen.cli import main", "main(['--help'])")
+    assert done.returncode == 0, done.stderr
+    assert "sdkcore-gen" in done.stdout
+
+
+def test_a_yaml_document_without_pyyaml_names_the_gen_extra(tmp_path: Path) -> None:
+    document = write_document(
+        tmp_path,
+        {
+            "openapi": "3.1.0",
+            "info": {"title": "T", "version": "1"},
+            "paths": {
+                "/things": {
+                    "get": {
+                        "operationId": "listThings",
+                        "responses": {"200": {"description": "ok"}},
+                    }
+                }
+            },
+        },
+    )
+    done = _without_yaml(
+        "from sdkcore.gen.cli import main",
+        f"print(main(['list', {str(document)!r}]))",
+        f"print(main(['list', {str(spec('basic.yaml'))!r}]))",
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == "listThings\tclient.things.retrieve\tGET /things"
+    assert done.stdout.splitlines()[-2:] == ["0", "1"]  # JSON reads, YAML cannot
+    assert "reading YAML needs PyYAML, which the gen extra installs" in done.stderr
+    assert 'pip install "sdkcore[gen]"' in done.stderr

@@ -13,6 +13,7 @@ Example::
 
 from __future__ import annotations
 
+import functools
 import importlib
 import json
 import os
@@ -24,29 +25,17 @@ from typing import Any
 from .errors import GenerationError, SpecError
 from .raw import as_list, as_mapping
 
-__all__ = ["MAX_FILE_SIZE", "Documents", "Loc", "load_document"]
+__all__ = ["MAX_FILE_SIZE", "YAML_HINT", "Documents", "Loc", "load_document", "parse_file"]
 
 #: The largest file the loader reads; a bigger one is refused rather than parsed.
 MAX_FILE_SIZE = 64 * 1024 * 1024
 _SUFFIXES = (".yaml", ".yml", ".json")
 _SKIPPED_DIRS = frozenset({"node_modules", "__pycache__"})
 
-# PyYAML ships no type information (and the stubs are not a dependency): it is used
-# through ``Any``, in this module only.
-yaml: Any = importlib.import_module("yaml")
-#: PyYAML's safe loader (the C one when built) with YAML 1.2 booleans, dates kept as
-#: text and string keys.
-_Loader: Any = type("_Loader", (getattr(yaml, "CSafeLoader", yaml.SafeLoader),), {})
-
+#: What a YAML document needs when PyYAML is missing (JSON documents need nothing).
+YAML_HINT = 'reading YAML needs PyYAML, which the gen extra installs: pip install "sdkcore[gen]"'
 _BOOL_TAG = "tag:yaml.org,2002:bool"
 _DROPPED_TAGS = frozenset({"tag:yaml.org,2002:timestamp", _BOOL_TAG})
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _DROPPED_TAGS]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver(
-    _BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
 
 
 def _key_text(key: object) -> str:
@@ -61,7 +50,24 @@ def _construct_mapping(loader: Any, node: Any) -> dict[str, object]:
     return {_key_text(key): value for key, value in pairs}
 
 
-_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+@functools.cache
+def _yaml() -> tuple[Any, Any]:
+    """PyYAML and its safe loader (the C one when built) with YAML 1.2 booleans, dates
+    kept as text and string keys; imported on first use, so that ``sdkcore-gen --help``
+    and JSON documents work without it. Raises `ImportError` when it is missing."""
+    # PyYAML ships no type information (and the stubs are not a dependency): it is
+    # used through ``Any``, in this function only.
+    yaml: Any = importlib.import_module("yaml")
+    loader: Any = type("_Loader", (getattr(yaml, "CSafeLoader", yaml.SafeLoader),), {})
+    loader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag not in _DROPPED_TAGS]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    loader.add_implicit_resolver(
+        _BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+    )
+    loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+    return yaml, loader
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +136,8 @@ class Documents:
 
 
 def parse_file(path: Path) -> object:
-    """The JSON or YAML content of ``path``; raises `SpecError` when it cannot be read."""
+    """The JSON or YAML content of ``path``; raises `SpecError` when it cannot be read,
+    and `GenerationError` naming ``pip install "sdkcore[gen]"`` for YAML without PyYAML."""
     try:
         size = path.stat().st_size
         if size > MAX_FILE_SIZE:
@@ -140,10 +147,17 @@ def parse_file(path: Path) -> object:
         raise SpecError("no such file", where=str(path)) from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise SpecError(f"cannot read file: {exc}", where=str(path)) from exc
-    try:
-        if path.suffix.lower() == ".json":
+    if path.suffix.lower() == ".json":
+        try:
             return json.loads(text)
-        return yaml.load(text, Loader=_Loader)
+        except (ValueError, RecursionError) as exc:
+            raise SpecError(f"not valid JSON: {exc}", where=str(path)) from exc
+    try:
+        yaml, loader = _yaml()
+    except ImportError as exc:
+        raise GenerationError(f"{path}: {YAML_HINT}") from exc
+    try:
+        return yaml.load(text, Loader=loader)
     except (ValueError, RecursionError, yaml.YAMLError) as exc:
         raise SpecError(f"not valid JSON or YAML: {exc}", where=str(path)) from exc
 
