@@ -20,7 +20,7 @@ from .errors import SpecError
 from .finalize import finalize_types
 from .keywords import description_of
 from .layout import build_resources, name_types
-from .model import Api, Auth, Operation, Skipped
+from .model import Api, Auth, EnvVars, Operation, Skipped
 from .naming import pascal_case, snake_case
 from .operations import OperationBuilder
 from .raw import as_list, as_mapping
@@ -71,7 +71,7 @@ def build_api(
         version=str(info.get("version") or ""),
         package=package,
         client_name=name,
-        env_prefix=snake_case(name).upper(),
+        env=_env_vars(name, config),
         base_url=_base_url(root),
         auth=_auth(root),
         defs=schemas.defs,
@@ -79,8 +79,19 @@ def build_api(
         root=build_resources(operations, _tag_docs(root)),
         skipped=skipped,
         sdk_version=config.version,
+        user_agent=config.user_agent or f"{package}-python",
     )
     return BuildResult(api, [*schemas.warnings, *builder.warnings, *_unused_parts(root)])
+
+
+def _env_vars(client_name: str, config: Config) -> EnvVars:
+    """The configured variables, else ``ACME_API_KEY`` and ``ACME_BASE_URL`` for ``Acme``."""
+    prefix = snake_case(client_name).upper()
+    return EnvVars(
+        api_key=config.env.api_key or (f"{prefix}_API_KEY",),
+        base_url=config.env.base_url or (f"{prefix}_BASE_URL",),
+        log=config.env.log,
+    )
 
 
 def _operations(builder: OperationBuilder, config: Config) -> tuple[list[Operation], list[Skipped]]:

@@ -4,8 +4,9 @@ The call is a single expression over the method's arguments (no local variables,
 so no argument can clash with one): the path through ``path_template``, the body
 (arguments left out are dropped; through ``sdkcore.transform`` when it has aliases,
 dates or files), ``files=`` for multipart, query and headers merged with
-``extra_query`` / ``extra_headers``, ``cast_to`` (or ``page=`` for list endpoints)
-and ``stream`` / ``stream_cls`` for event streams. Models are imported inside the
+``extra_query`` / ``extra_headers``, ``cast_to`` (or ``page=`` for list endpoints),
+``stream`` / ``stream_cls`` for event streams, and the document's path template, which
+names the call's span in traces. Models are imported inside the
 method, so a resource module loads none.
 
 Example::
@@ -194,9 +195,12 @@ class CallWriter:
         options = self._sdk("make_request_options")
         headers = header_argument(self, operation)
         query = query_argument(self, operation)
+        body = operation.body
+        progress = ", upload_progress=upload_progress" if body and body.kind == "multipart" else ""
         return (
             f"{options}(extra_headers={headers}, extra_query={query}, "
-            "extra_body=extra_body, timeout=timeout)"
+            f"extra_body=extra_body, timeout=timeout{progress}, "
+            f"path_template={operation.route!r})"
         )
 
     # -- runtime types ----------------------------------------------------------------

@@ -8,6 +8,12 @@ optional)::
 
     client_name: Acme          # the client classes (the CLI's --client-name wins)
     version: 1.2.0             # the generated package's __version__ (default 0.1.0)
+    user_agent: acme-python    # the User-Agent's product, before /<version>
+                               # (default: <package>-python)
+    env:                       # environment variables the clients read (defaults:
+      api_key: [ACME_API_KEY, OTHER_KEY]   # ACME_API_KEY and ACME_BASE_URL; a list is
+      base_url: ACME_BASE_URL              # read in order, the first one set wins)
+      log: ACME_LOG            # info|debug turns on sdkcore's log (as SDKCORE_LOG)
     group_by: path             # resources from path segments (default) or "tag"
     strip_prefix: [v1]         # leading path segments left out of resource names
                                # (default: one leading version segment such as v1)
@@ -27,6 +33,7 @@ Example::
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -37,11 +44,16 @@ from .raw import as_list, as_mapping
 if TYPE_CHECKING:
     from pathlib import Path
 
-__all__ = ["Config", "OperationConfig", "find_config", "load_config"]
+__all__ = ["Config", "EnvConfig", "OperationConfig", "find_config", "load_config"]
 
 _PAGES = frozenset({"cursor", "offset", "page", "link", "none"})
-_TOP_KEYS = frozenset({"client_name", "version", "group_by", "strip_prefix", "operations"})
+_TOP_KEYS = frozenset(
+    {"client_name", "version", "user_agent", "env", "group_by", "strip_prefix", "operations"}
+)
 _OPERATION_KEYS = frozenset({"method", "page", "stream", "skip"})
+_ENV_KEYS = frozenset({"api_key", "base_url", "log"})
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_PRODUCT = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,11 +71,23 @@ class OperationConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class EnvConfig:
+    """The environment variables the clients read; ``None`` keeps the generator's default
+    (named after the client: ``ACME_API_KEY``, ``ACME_BASE_URL``, no log variable)."""
+
+    api_key: tuple[str, ...] | None = None
+    base_url: tuple[str, ...] | None = None
+    log: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """The whole configuration (defaults when there is no file)."""
 
     client_name: str | None = None
     version: str = "0.1.0"
+    user_agent: str | None = None
+    env: EnvConfig = EnvConfig()
     group_by: Literal["path", "tag"] = "path"
     strip_prefix: tuple[str, ...] | None = None
     operations: dict[str, OperationConfig] = field(default_factory=dict[str, OperationConfig])
@@ -147,13 +171,42 @@ def _config(raw: object) -> Config:
     if prefix is not None and (prefix != items or len(segments) != len(items)):
         raise ValueError("strip_prefix must be a list of path segments")
     operations = _mapping(top.get("operations") or {}, "operations")
+    user_agent = _text(top.get("user_agent"), "user_agent")
+    if user_agent is not None and not _PRODUCT.fullmatch(user_agent):
+        raise ValueError("user_agent must be one product token, like 'acme-python'")
     return Config(
         client_name=_text(top.get("client_name"), "client_name"),
         version=_text(top.get("version"), "version") or "0.1.0",
+        user_agent=user_agent,
+        env=_env(top.get("env")),
         group_by="tag" if group_by == "tag" else "path",
         strip_prefix=None if prefix is None else tuple(segments),
         operations={key: _operation(value, key) for key, value in operations.items()},
     )
+
+
+def _env(raw: object) -> EnvConfig:
+    if raw is None:
+        return EnvConfig()
+    entry = _mapping(raw, "env", _ENV_KEYS)
+    log = _text(entry.get("log"), "env.log")
+    if log is not None and not _ENV_NAME.fullmatch(log):
+        raise ValueError(f"env.log must be a variable name, got {log!r}")
+    return EnvConfig(
+        api_key=_names(entry.get("api_key"), "env.api_key"),
+        base_url=_names(entry.get("base_url"), "env.base_url"),
+        log=log,
+    )
+
+
+def _names(raw: object, what: str) -> tuple[str, ...] | None:
+    """A variable name or a non-empty list of them, in the order they are read."""
+    if raw is None:
+        return None
+    names = [raw] if isinstance(raw, str) else as_list(raw)
+    if not names or not all(isinstance(name, str) and _ENV_NAME.fullmatch(name) for name in names):
+        raise ValueError(f"{what} must be a variable name or a non-empty list of them, got {raw!r}")
+    return tuple(str(name) for name in names)
 
 
 def _operation(raw: object, key: str) -> OperationConfig:

@@ -1,7 +1,8 @@
 """The package's ``_client.py``: the sync and async clients on sdkcore's client core.
 
 ``Acme(api_key=None, base_url=None, ...)`` reads ``ACME_API_KEY`` and ``ACME_BASE_URL``
-when they are not given, then falls back to the document's first server. The key is
+(or the variables the configuration names, in order) when they are not given, then
+falls back to the document's first server. The key is
 sent as the document's security scheme says (bearer, basic, an API-key header or
 query parameter) and is never shown in a repr, log or error. Resources are cached
 properties that import their module on first use, so building a client loads none.
@@ -16,26 +17,32 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .docstrings import docstring
-from .emit_resources import resource_doc
+from .emit_resources import class_module, resource_doc
 from .emit_types import header
 from .imports import Imports
 
 if TYPE_CHECKING:
+    from .emit_resources import Split
     from .model import Api, Resource
 
-__all__ = ["emit_client"]
+__all__ = ["article", "either", "emit_client"]
 
 
-def emit_client(api: Api) -> str:
-    """The text of ``_client.py``."""
+#: The names ``_client.py`` defines at module level, besides the client classes.
+_CONSTANTS = ("DEFAULT_BASE_URL", "API_KEY_ENV", "BASE_URL_ENV")
+
+
+def emit_client(api: Api, split: Split = frozenset()) -> str:
+    """The text of ``_client.py``; the resources in ``split`` have a module for their async
+    twin (see `emit_resources`)."""
     name = api.client_name
-    imports = Imports("_client", defined={name, f"Async{name}", f"{name}Error", "DEFAULT_BASE_URL"})
+    constants = [*_CONSTANTS, *(["LOG_ENV"] if api.env.log else [])]
+    defined = [name, f"Async{name}", f"{name}Error", *constants]
+    imports = Imports("_client", defined=set(defined))
     body = [*_preamble(api, imports)]
     for is_async in (False, True):
-        body.extend(_client_class(api, imports, is_async=is_async))
-    exported = ", ".join(
-        f'"{item}"' for item in sorted([name, f"Async{name}", f"{name}Error", "DEFAULT_BASE_URL"])
-    )
+        body.extend(_client_class(api, imports, split, is_async=is_async))
+    exported = ", ".join(f'"{item}"' for item in sorted(defined))
     doc = f"The {api.title} clients: `{name}` and `Async{name}`."
     parts = [
         header(api),
@@ -49,52 +56,100 @@ def emit_client(api: Api) -> str:
     return "\n".join(parts).rstrip() + "\n"
 
 
-def _preamble(api: Api, imports: Imports) -> list[str]:
-    name = api.client_name
-    env = api.env_prefix
-    error = imports.name("sdkcore", "SdkError")
-    os_module = imports.module("os")
-    httpx2 = imports.module("httpx2")
-    key_doc = "is required" if api.auth.required else "is optional"
+def article(word: str) -> str:
+    """``word`` after its indefinite article, as a sentence starts: ``An Acme``, ``A MiniLLM``."""
+    return f"{'An' if word[:1].lower() in 'aeiou' else 'A'} {word}"
+
+
+def either(names: tuple[str, ...], *, quote: str = "``") -> str:
+    """``A`` or ``A`` (else ``B``): variables read in order, as the docs say it."""
+    first, *rest = (f"{quote}{name}{quote}" for name in names)
+    return first + (f" (else {', then '.join(rest)})" if rest else "")
+
+
+def _constants(api: Api) -> list[str]:
     lines = [
-        f"#: Where the clients go unless ``base_url`` or ``{env}_BASE_URL`` says otherwise.",
-        f"DEFAULT_BASE_URL: str | None = {api.base_url!r}",
+        "#: Where the clients go unless ``base_url`` or the environment says otherwise.",
+        f"DEFAULT_BASE_URL: {'str' if api.base_url else 'str | None'} = {api.base_url!r}",
+        "#: The variables the API key is read from without ``api_key`` (the first one set wins).",
+        f"API_KEY_ENV: tuple[str, ...] = {api.env.api_key!r}",
+        "#: The variables the base URL is read from without ``base_url`` (the first one set wins).",
+        f"BASE_URL_ENV: tuple[str, ...] = {api.env.base_url!r}",
+    ]
+    if api.env.log:
+        lines += [
+            "#: ``info`` or ``debug`` here turns on sdkcore's log on stderr (as ``SDKCORE_LOG``).",
+            f"LOG_ENV: str = {api.env.log!r}",
+        ]
+    return lines
+
+
+def _preamble(api: Api, imports: Imports) -> list[str]:
+    """The constants, the error class and the functions that read the environment."""
+    name = api.client_name
+    error = imports.name("sdkcore", "SdkError")
+    environ = f"{imports.module('os')}.environ"
+    missing = "no API key" + ("" if api.base_url else ", or no base URL")
+    return [
+        *_constants(api),
         "",
         "",
         f"class {name}Error({error}):",
-        f'    """A {name} client was misconfigured (no API key, or no base URL anywhere)."""',
+        f'    """{article(name)} client was misconfigured ({missing} anywhere)."""',
         "",
         "",
+        "def _from_environment(names: tuple[str, ...]) -> str | None:",
+        '    """The value of the first of ``names`` set (and not empty) in the environment."""',
+        f"    return next(({environ}[name] for name in names if {environ}.get(name)), None)",
+        "",
+        "",
+        *_api_key_function(api),
+        *_base_url_function(api, imports),
+    ]
+
+
+def _api_key_function(api: Api) -> list[str]:
+    key_doc = "is required" if api.auth.required else "is optional"
+    lines = [
         "def _api_key(api_key: str | None) -> str | None:",
-        f'    """``api_key``, else ``{env}_API_KEY``; the key {key_doc}."""',
-        f'    key = api_key if api_key is not None else {os_module}.environ.get("{env}_API_KEY")',
+        f'    """``api_key``, else {either(api.env.api_key)}; the key {key_doc}."""',
+        "    key = api_key if api_key is not None else _from_environment(API_KEY_ENV)",
     ]
     if api.auth.required:
         lines += [
             "    if not key:",
-            f"        raise {name}Error(",
-            f'            "No API key: pass api_key= to the client or set {env}_API_KEY."',
+            f"        raise {api.client_name}Error(",
+            '            "No API key: pass api_key= to the client or set '
+            f'{either(api.env.api_key, quote="")}."',
             "        )",
         ]
-    lines += [
-        "    return key",
-        "",
-        "",
+    return [*lines, "    return key", "", ""]
+
+
+def _base_url_function(api: Api, imports: Imports) -> list[str]:
+    httpx2 = imports.module("httpx2")
+    lines = [
         f"def _base_url(base_url: str | {httpx2}.URL | None) -> str | {httpx2}.URL:",
-        f'    """``base_url``, else ``{env}_BASE_URL``, else `DEFAULT_BASE_URL`."""',
+        f'    """``base_url``, else {either(api.env.base_url)}, else `DEFAULT_BASE_URL`."""',
         "    if base_url is not None:",
         "        return base_url",
-        f'    found = {os_module}.environ.get("{env}_BASE_URL") or DEFAULT_BASE_URL',
+    ]
+    if api.base_url is not None:
+        return [*lines, "    return _from_environment(BASE_URL_ENV) or DEFAULT_BASE_URL", "", ""]
+    return [  # the document names no server: one must be given
+        *lines,
+        "    found = _from_environment(BASE_URL_ENV) or DEFAULT_BASE_URL",
         "    if found is None:",
-        f'        raise {name}Error("No base URL: pass base_url= or set {env}_BASE_URL.")',
+        f"        raise {api.client_name}Error(",
+        f'            "No base URL: pass base_url= or set {either(api.env.base_url, quote="")}."',
+        "        )",
         "    return found",
         "",
         "",
     ]
-    return lines
 
 
-def _client_class(api: Api, imports: Imports, *, is_async: bool) -> list[str]:
+def _client_class(api: Api, imports: Imports, split: Split, *, is_async: bool) -> list[str]:
     prefix = "Async" if is_async else ""
     name = f"{prefix}{api.client_name}"
     base = imports.name("sdkcore", "AsyncAPIClient" if is_async else "SyncAPIClient")
@@ -112,14 +167,17 @@ def _client_class(api: Api, imports: Imports, *, is_async: bool) -> list[str]:
         secret = api.auth.name.lower()
         secrets = f"{base}._secret_headers | {{{secret!r}}}"
         lines.append(f"    _secret_headers: {class_var}[frozenset[str]] = {secrets}")
-    agent = f"{api.package}-python/{api.sdk_version}"
+    agent = f"{api.user_agent or api.package + '-python'}/{api.sdk_version}"
     lines.append(f'    _user_agent: {class_var}[str | None] = "{agent}"')
+    if api.env.log:
+        lines.append(f"    _log_env_var: {class_var}[str | None] = LOG_ENV")
     lines.extend(["", *_init(api, imports, is_async=is_async)])
     if api.auth.kind == "basic":
         imports.module("base64")
     lines.extend(_auth(api))
     for child in api.root.children:
-        lines.extend(_resource_property(imports, child, prefix))
+        module = class_module(child, is_async=is_async, split=split)
+        lines.extend(_resource_property(imports, child, module, prefix))
     return [*lines, "", ""]
 
 
@@ -129,11 +187,12 @@ def _client_doc(api: Api, *, is_async: bool) -> str:
     first = (
         api.description.split("\n\n", 1)[0] if api.description else f"A client for the {api.title}."
     )
-    env = api.env_prefix
+    keys, urls = either(api.env.api_key), either(api.env.base_url)
+    log = f" ``{api.env.log}=debug`` shows sdkcore's log on stderr." if api.env.log else ""
     return (
-        f"{first}\n\nThe API key comes from ``api_key`` or ``{env}_API_KEY``, the base URL "
-        f"from ``base_url``, ``{env}_BASE_URL`` or `DEFAULT_BASE_URL`; raises "
-        f"`{api.client_name}Error` when one is missing."
+        f"{first}\n\nThe API key comes from ``api_key`` or {keys}, the base URL "
+        f"from ``base_url``, {urls} or `DEFAULT_BASE_URL`; raises "
+        f"`{api.client_name}Error` when one is missing.{log}"
     )
 
 
@@ -202,16 +261,16 @@ def _auth(api: Api) -> list[str]:
     ]
 
 
-def _resource_property(imports: Imports, child: Resource, prefix: str) -> list[str]:
+def _resource_property(imports: Imports, child: Resource, module: str, prefix: str) -> list[str]:
     class_name = f"{prefix}{child.class_name}"
-    local = imports.name(f".{child.module}", class_name, typing=True)
+    local = imports.name(f".{module}", class_name, typing=True)
     cached = imports.name("functools", "cached_property")
     return [
         "",
         f"    @{cached}",
         f"    def {child.attr}(self) -> {local}:",
         *docstring(resource_doc(child), "        "),
-        f"        {imports.statement(f'.{child.module}', class_name)}",
+        f"        {imports.statement(f'.{module}', class_name)}",
         "",
         f"        return {local}(self)",
     ]

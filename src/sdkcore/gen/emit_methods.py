@@ -2,7 +2,8 @@
 
 Path parameters are positional, everything else keyword-only, required ones first;
 every method ends with ``extra_headers``, ``extra_query``, ``extra_body`` and
-``timeout``. A method whose body has a ``stream`` flag gets three ``@overload`` s
+``timeout`` (after ``upload_progress``, called as ``(bytes_sent, total)``, when it
+sends a multipart body). A method whose body has a ``stream`` flag gets three ``@overload`` s
 (``Literal[False]`` answers the model, ``Literal[True]`` a ``Stream``, ``bool`` either).
 
 Example::
@@ -68,6 +69,9 @@ class MethodWriter:
                 lines.append(f"        {param.name}: {self.args.render(param.type)},")
         lines.append("        *,")
         lines.extend(self._keywords(operation, variant))
+        if _uploads(operation):
+            progress = self.imports.name("sdkcore", "ProgressCallback")
+            lines.append(f"        upload_progress: {progress} | None = None,")
         lines.extend(self._standard())
         lines.append(f"    ) -> {self.calls.returns(operation, variant)}:{' ...' if stub else ''}")
         return lines
@@ -123,6 +127,11 @@ class MethodWriter:
             f"        extra_body: {mapping}[{text}, {anything}] | None = None,",
             f"        timeout: {timeout} = {self.imports.name('sdkcore', 'NOT_GIVEN')},",
         ]
+
+
+def _uploads(operation: Operation) -> bool:
+    """Whether the method sends a multipart body, and so takes ``upload_progress``."""
+    return operation.body is not None and operation.body.kind == "multipart"
 
 
 def _method_doc(operation: Operation) -> str:

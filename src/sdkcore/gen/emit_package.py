@@ -7,7 +7,8 @@ Layout of ``DIR/NAME/``::
     _utils.py          what the methods share (arguments left out, headers, files)
     _version.py
     py.typed
-    resources/         one module per resource (a package when it has sub-resources)
+    resources/         one module per resource (a package when it has sub-resources);
+                       past 400 lines its async twin has a module beside it
     types/             one module per model or request type, a lazy __init__
 
 Example::
@@ -26,9 +27,13 @@ from .emit_resources import emit_resources
 from .emit_types import emit_types, header
 
 if TYPE_CHECKING:
+    from .emit_resources import Split
     from .model import Api
 
-__all__ = ["ERRORS", "emit_package"]
+__all__ = ["ERRORS", "MAX_MODULE_LINES", "emit_package", "oversized"]
+
+#: The longest resource module kept whole; a longer one gives its async twin a module.
+MAX_MODULE_LINES = 400
 
 #: sdkcore's errors, re-exported by the package so users catch ``acme.NotFoundError``.
 ERRORS = (
@@ -48,18 +53,32 @@ ERRORS = (
 )
 
 
-def emit_package(api: Api) -> dict[str, str]:
-    """Every file of the package by its path inside ``DIR/NAME/``."""
+def emit_package(api: Api, split: Split = frozenset()) -> dict[str, str]:
+    """Every file of the package by its path inside ``DIR/NAME/``; the resources in ``split``
+    keep their async twin in a module of its own."""
     files = {
         "__init__.py": _init(api),
-        "_client.py": emit_client(api),
+        "_client.py": emit_client(api, split),
         "_utils.py": _utils(api),
         "_version.py": _version(api),
         "py.typed": "",
     }
-    files.update(emit_resources(api))
+    files.update(emit_resources(api, split))
     files.update(emit_types(api))
     return dict(sorted(files.items()))
+
+
+def oversized(api: Api, files: dict[str, str]) -> Split:
+    """The resources whose module in ``files`` (formatted) is longer than `MAX_MODULE_LINES`."""
+    found: set[tuple[str, ...]] = set()
+    todo = list(api.root.children)
+    while todo:
+        resource = todo.pop()
+        text = files.get(resource.module.replace(".", "/") + ".py", "")
+        if text.count("\n") > MAX_MODULE_LINES:
+            found.add(resource.path)
+        todo.extend(resource.children)
+    return frozenset(found)
 
 
 def _version(api: Api) -> str:

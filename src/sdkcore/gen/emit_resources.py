@@ -4,7 +4,9 @@ Each resource module holds ``Things`` and ``AsyncThings`` (on `sdkcore.SyncAPIRe
 / `AsyncAPIResource`), with a method per operation and a cached property per
 sub-resource (imported when first used), and ``ThingsWithRawResponse`` /
 ``ThingsWithStreamingResponse`` (and the async twins) that wrap every method with
-sdkcore's response wrappers (``BinaryAPIResponse`` for binary answers).
+sdkcore's response wrappers (``BinaryAPIResponse`` for binary answers). A module that
+would pass about 400 lines is split: the async class and its views go to the
+resource's ``async_module`` beside it.
 
 Example::
 
@@ -13,7 +15,8 @@ Example::
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeAlias
 
 from .docstrings import docstring
 from .emit_methods import MethodWriter
@@ -23,7 +26,10 @@ from .imports import Imports
 if TYPE_CHECKING:
     from .model import Api, Resource
 
-__all__ = ["emit_resources", "resource_doc"]
+__all__ = ["Split", "class_module", "emit_resources", "resource_doc"]
+
+#: The resources (by path) whose async twin has a module of its own.
+Split: TypeAlias = frozenset[tuple[str, ...]]
 
 _WRAPPERS = {
     # (is_async, raw?, binary?) -> wrapper function, response class
@@ -48,13 +54,24 @@ def resource_doc(resource: Resource) -> str:
     return f"``client.{'.'.join(resource.path)}``."
 
 
-def emit_resources(api: Api) -> dict[str, str]:
-    """Every resource module (and package ``__init__``) by its path inside the package."""
+def class_module(resource: Resource, *, is_async: bool, split: Split) -> str:
+    """The module that holds the sync or the async class of ``resource``."""
+    return resource.async_module if is_async and resource.path in split else resource.module
+
+
+def emit_resources(api: Api, split: Split = frozenset()) -> dict[str, str]:
+    """Every resource module (and package ``__init__``) by its path inside the package.
+
+    The resources in ``split`` (by path) keep their async twin in their ``async_module``.
+    """
     files: dict[str, str] = {"resources/__init__.py": _package_init(api, "The API's resources.")}
     todo = list(api.root.children)
     while todo:
         resource = todo.pop(0)
-        files[resource.module.replace(".", "/") + ".py"] = _module(api, resource)
+        halves = ((False,), (True,)) if resource.path in split else ((False, True),)
+        for variants in halves:
+            module = class_module(resource, is_async=variants[0], split=split)
+            files[module.replace(".", "/") + ".py"] = _module(api, resource, variants, split)
         if resource.children:
             package = resource.module.rsplit(".", 1)[0]
             files[package.replace(".", "/") + "/__init__.py"] = _package_init(
@@ -81,20 +98,26 @@ def _class_names(resource: Resource) -> list[str]:
     ]
 
 
-def _module(api: Api, resource: Resource) -> str:
-    imports = Imports(resource.module, defined=set(_class_names(resource)))
-    children = {child.attr: child for child in resource.children}
+def _module(api: Api, resource: Resource, variants: tuple[bool, ...], split: Split) -> str:
+    """The module of ``resource`` holding its sync class, its async one, or both
+    (``variants``), each with its two views."""
+    module = class_module(resource, is_async=variants[0], split=split)
+    imports = Imports(module, defined=set(_class_names(resource)))
+    context = _Context(api, imports, {child.attr: child for child in resource.children}, split)
     body: list[str] = []
-    for is_async in (False, True):
-        body.extend(_resource_class(api, resource, imports, children, is_async=is_async))
-    for is_async in (False, True):
+    for is_async in variants:
+        body.extend(_resource_class(context, resource, is_async=is_async))
+    for is_async in variants:
         for raw in (True, False):
-            body.extend(_wrapper_class(resource, imports, children, is_async=is_async, raw=raw))
+            body.extend(_wrapper_class(context, resource, is_async=is_async, raw=raw))
     name = resource.class_name
-    exported = ", ".join(f'"{item}"' for item in sorted([name, f"Async{name}"]))
+    exported = ", ".join(f'"{"Async" if is_async else ""}{name}"' for is_async in variants)
+    doc = resource_doc(resource)
+    if variants == (True,):
+        doc = f"`Async{name}`, the async twin of `{name}`: {doc}"
     parts = [
         header(api),
-        *docstring(resource_doc(resource), ""),
+        *docstring(doc, ""),
         "",
         imports.render(),
         f"__all__ = [{exported}]",
@@ -105,28 +128,43 @@ def _module(api: Api, resource: Resource) -> str:
     return "\n".join(parts).rstrip() + "\n"
 
 
-def _child_class(imports: Imports, child: Resource, name: str) -> str:
-    return imports.name(f".{child.module}", name, typing=True)
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What every class of one resource module is written with."""
+
+    api: Api
+    imports: Imports
+    children: dict[str, Resource]
+    split: Split
+
+    def child_class(self, child: Resource, name: str, *, is_async: bool) -> str:
+        """The local name of the class ``name`` of the sub-resource ``child``."""
+        module = class_module(child, is_async=is_async, split=self.split)
+        return self.imports.name(f".{module}", name, typing=True)
+
+    def child_import(self, child: Resource, name: str, *, is_async: bool) -> str:
+        """The statement that imports the class ``name`` of ``child`` where it is used."""
+        module = class_module(child, is_async=is_async, split=self.split)
+        return self.imports.statement(f".{module}", name)
 
 
-def _resource_class(
-    api: Api, resource: Resource, imports: Imports, children: dict[str, Resource], *, is_async: bool
-) -> list[str]:
+def _resource_class(context: _Context, resource: Resource, *, is_async: bool) -> list[str]:
+    imports = context.imports
     prefix = "Async" if is_async else ""
     name = f"{prefix}{resource.class_name}"
     base = imports.name("sdkcore", "AsyncAPIResource" if is_async else "SyncAPIResource")
     cached = imports.name("functools", "cached_property")
     lines = [f"class {name}({base}):", *docstring(resource_doc(resource), "    ")]
-    for attr, child in children.items():
+    for attr, child in context.children.items():
         child_name = f"{prefix}{child.class_name}"
-        local = _child_class(imports, child, child_name)
+        local = context.child_class(child, child_name, is_async=is_async)
         lines.extend(
             [
                 "",
                 f"    @{cached}",
                 f"    def {attr}(self) -> {local}:",
                 *docstring(resource_doc(child), "        "),
-                f"        {imports.statement(f'.{child.module}', child_name)}",
+                f"        {context.child_import(child, child_name, is_async=is_async)}",
                 "",
                 f"        return {local}(self._client)",
             ]
@@ -143,8 +181,8 @@ def _resource_class(
                 f"        return {view}(self)",
             ]
         )
-    writer = MethodWriter(api, imports, is_async=is_async)
-    shadowed = {operation.name for operation in resource.operations} | set(children)
+    writer = MethodWriter(context.api, imports, is_async=is_async)
+    shadowed = {operation.name for operation in resource.operations} | set(context.children)
     for operation in resource.operations:
         lines.append("")
         lines.extend(writer.method(operation, shadowed))
@@ -152,13 +190,9 @@ def _resource_class(
 
 
 def _wrapper_class(
-    resource: Resource,
-    imports: Imports,
-    children: dict[str, Resource],
-    *,
-    is_async: bool,
-    raw: bool,
+    context: _Context, resource: Resource, *, is_async: bool, raw: bool
 ) -> list[str]:
+    imports = context.imports
     prefix = "Async" if is_async else ""
     kind = "Raw" if raw else "Streaming"
     name = f"{prefix}{resource.class_name}With{kind}Response"
@@ -178,8 +212,9 @@ def _wrapper_class(
         extra = f", {imports.name('sdkcore', response_cls)}" if response_cls else ""
         lines.append(f"        self.{operation.name} = {wrapper}({field}.{operation.name}{extra})")
     cached = imports.name("functools", "cached_property")
-    for attr, child in children.items():
-        view = _child_class(imports, child, f"{prefix}{child.class_name}With{kind}Response")
+    for attr, child in context.children.items():
+        view_name = f"{prefix}{child.class_name}With{kind}Response"
+        view = context.child_class(child, view_name, is_async=is_async)
         lines.extend(
             [
                 "",

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from .build import BuildResult, build_api
 from .config import load_config
-from .emit_package import emit_package
+from .emit_package import emit_package, oversized
 from .errors import GenerationError
 from .format import format_sources
 from .loader import load_document
@@ -67,5 +67,8 @@ def generate(
     """
     result = plan(spec, package=package, client_name=client_name, config_path=config_path)
     files = format_sources(emit_package(result.api))
+    split = oversized(result.api, files)
+    if split:  # the formatted length decides, so that a rerun splits the same modules
+        files = format_sources(emit_package(result.api, split))
     path = write_package(files, out, package)
     return Generated(path, len(files), result.api, result.warnings)

@@ -7,7 +7,9 @@ own name). Mutually recursive types share a module; every other type has its own
 named after it (``OpenAIFile`` in ``types/open_ai_file.py``).
 
 Resources get their class names and modules: a resource with sub-resources is a
-package (``resources/chat/chat.py`` beside ``resources/chat/completions.py``).
+package (``resources/chat/chat.py`` beside ``resources/chat/completions.py``); each
+also gets the module its async twin moves to when its module would be too long
+(``resources/files_async.py``), a name no sibling takes.
 
 Example::
 
@@ -115,12 +117,15 @@ def _resource(
     if attr and node.children:
         inner = f"{directory}.{stem}"
         found.module = f"{inner}.{stem}"
+        found.async_module = f"{inner}.{stem}_async"
     elif attr:
         found.module = f"{directory}.{stem}"
-    namer = Namer({"__init__", stem} if attr else {"__init__"})
+    namer = Namer({"__init__", stem, f"{stem}_async"} if attr else {"__init__"})
     for child_attr in sorted(node.children):
-        child = _resource(
-            node.children[child_attr], child_attr, namer.claim(child_attr), inner, by_path
-        )
+        child_stem = namer.claim(child_attr)
+        child = _resource(node.children[child_attr], child_attr, child_stem, inner, by_path)
+        if not child.children:
+            # Where the async twin goes if the module is split: no sibling may take it.
+            child.async_module = f"{inner}.{namer.claim(f'{child_stem}_async')}"
         found.children.append(child)
     return found

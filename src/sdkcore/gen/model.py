@@ -24,6 +24,7 @@ __all__ = [
     "Body",
     "Def",
     "DefRef",
+    "EnvVars",
     "Field",
     "ListOf",
     "Lit",
@@ -253,6 +254,12 @@ class Operation:
         return found
 
     @property
+    def route(self) -> str:
+        """The document's path template without ``?query`` or ``#suffix``: the call's
+        name in traces (``GET /things/{thingId}``)."""
+        return self.wire_path.split("#", 1)[0].partition("?")[0] or "/"
+
+    @property
     def call_path(self) -> str:
         """``client.chat.completions.create``: how a user reaches the method."""
         return ".".join(("client", *self.resource, self.name))
@@ -263,13 +270,16 @@ class Resource:
     """A group of methods (``client.chat.completions``) and its sub-resources.
 
     ``attr`` is its attribute on the parent; ``class_name`` its sync class
-    (the async one is ``Async`` + it); ``module`` its dotted module under the package.
+    (the async one is ``Async`` + it); ``module`` its dotted module under the package;
+    ``async_module`` the module beside it that takes the async twin when one module
+    would be too long.
     """
 
     path: tuple[str, ...]
     attr: str
     class_name: str
     module: str
+    async_module: str = ""
     doc: str = ""
     operations: list[Operation] = field(default_factory=list[Operation])
     children: list[Resource] = field(default_factory=list["Resource"])
@@ -298,16 +308,33 @@ class Auth:
     required: bool = True
 
 
+@dataclass(frozen=True, slots=True)
+class EnvVars:
+    """The environment variables the clients read when an argument is not given.
+
+    ``api_key`` and ``base_url`` are read in order, the first one set wins; ``log``
+    (``info`` or ``debug``) turns on sdkcore's log as ``SDKCORE_LOG`` does (``None``: none).
+    """
+
+    api_key: tuple[str, ...]
+    base_url: tuple[str, ...]
+    log: str | None = None
+
+
 @dataclass(slots=True)
 class Api:
-    """The whole API as the emitters see it."""
+    """The whole API as the emitters see it.
+
+    ``user_agent`` is the SDK's product in the User-Agent (``acme-python``), before
+    ``/`` and ``sdk_version``.
+    """
 
     title: str
     description: str
     version: str
     package: str
     client_name: str
-    env_prefix: str
+    env: EnvVars
     base_url: str | None
     auth: Auth
     defs: dict[str, Def]
@@ -315,3 +342,4 @@ class Api:
     root: Resource
     skipped: list[Skipped]
     sdk_version: str = "0.1.0"
+    user_agent: str = ""

@@ -38,7 +38,7 @@ ARGUMENT_RESERVED = frozenset(
     {
         "self", "extra_headers", "extra_query", "extra_body", "timeout", "builtins", "httpx2",
         "typing", "sdkcore", "cast", "make_request_options", "path_template", "transform",
-        "async_transform", "stream_cls",
+        "async_transform", "stream_cls", "upload_progress",
     }
 )  # fmt: skip
 _IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
