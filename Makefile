@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # basedpyright finds the installed packages through the python on PATH: the venv's.
 BASEDPYRIGHT := PATH="$(abspath $(BIN)):$$PATH" $(BIN)/basedpyright
 
-.PHONY: demo test check lint types docs coverage dist bench gen-check clean
+.PHONY: demo test check lint types docs coverage dist bench gen-check example-sdk clean
 
 # editable_mode=compat installs sdkcore as a plain path entry (.pth), which type
 # checkers follow; setuptools' import-hook editable installs are invisible to them.
@@ -61,6 +61,12 @@ dist: $(STAMP)
 gen-check: $(STAMP)
 	test -n "$(SPEC)" || (echo "usage: make gen-check SPEC=path/to/openapi.yaml" && exit 2)
 	$(PY) tools/gen_check.py $(SPEC)
+
+## The example's SDK, written again by sdkcore-gen from examples/minillm/openapi.yaml
+## (with openapi.sdkcore.yaml beside it) into examples/minillm/sdk/; commit the result
+## (tests/test_demo_generated.py fails while the two differ).
+example-sdk: $(STAMP)
+	$(PY) -m sdkcore.gen generate examples/minillm/openapi.yaml --package sdk --out examples/minillm
 
 bench: $(STAMP)
 	$(PY) -m pip install --quiet -e ".[bench]" --config-settings editable_mode=compat
