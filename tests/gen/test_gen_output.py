@@ -31,6 +31,15 @@ PET = {"id": "p1", "name": "Rex", "createdAt": "2024-01-02T03:04:05Z", "kind": "
 # -- upload progress ----------------------------------------------------------------
 
 
+def _recorder(reports: list[tuple[int, int | None]]) -> Callable[[int, int | None], None]:
+    """An ``upload_progress`` callback that keeps every ``(bytes_sent, total)`` in ``reports``."""
+
+    def record(sent: int, total: int | None) -> None:
+        reports.append((sent, total))
+
+    return record
+
+
 def test_a_multipart_method_reports_upload_progress(
     server: LoopbackServer, sdk: Callable[[str], ModuleType], tmp_path: Path
 ) -> None:
@@ -40,9 +49,7 @@ def test_a_multipart_method_reports_upload_progress(
     path.write_bytes(bytes(range(256)) * 1200)
     reports: list[tuple[int, int | None]] = []
     with uploads.Multipart(base_url=server.url) as client:
-        client.uploads.create(
-            file=path, purpose="batch", upload_progress=lambda *r: reports.append(r)
-        )
+        client.uploads.create(file=path, purpose="batch", upload_progress=_recorder(reports))
     sent = server.requests[-1].body_size
     assert len(reports) > 1
     assert reports[-1] == (sent, sent)
@@ -59,7 +66,7 @@ async def test_a_multipart_method_reports_upload_progress_async(
         await client.uploads.create(
             file=("a.txt", b"abc"),
             purpose="assistants",
-            upload_progress=lambda *r: reports.append(r),
+            upload_progress=_recorder(reports),
         )
     sent = server.requests[-1].body_size
     assert reports[-1] == (sent, sent)
