@@ -34,9 +34,12 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests examples tools benchmarks docs
 	$(BIN)/ruff format --check src tests examples tools benchmarks docs
 
+## Strict types: the package and the typing samples (mypy and pyright), the example SDK
+## (mypy; its generated package also under pyright), and type completeness.
 types: $(STAMP)
 	$(BIN)/mypy src tests/typing
-	$(BASEDPYRIGHT) src tests/typing
+	$(BIN)/mypy examples/minillm
+	$(BASEDPYRIGHT) src tests/typing examples/minillm/sdk
 	$(PY) tools/verifytypes.py
 
 ## The documentation site, into site/: the pages in docs/ and the API reference from
