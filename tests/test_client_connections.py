@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import gc
 import time
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import anyio
@@ -47,6 +46,7 @@ from sdkcore.testing import (
     FaultRate,
     RecordedWaits,
     Reply,
+    Rotate,
     Stall,
 )
 
@@ -54,7 +54,7 @@ if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable, Iterator
 
     from sdkcore._types import Headers
-    from sdkcore.testing import LoopbackServer, Piece, Request
+    from sdkcore.testing import LoopbackServer, Request
 
 SECRET = "sk-canary-0123456789"
 #: A fault that needs no timeout to notice ends well within this (seconds).
@@ -475,35 +475,17 @@ def test_headers_cut_midway_raise_api_connection_error(loopback_server: Loopback
 # --- hundreds of faults, then a healthy request ------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Rotating(Fault):
-    """A different fault for each hit of the route, in turn."""
-
-    faults: tuple[Fault, ...]
-
-    def pick(self, request: Request) -> Fault:
-        return self.faults[request.attempt % len(self.faults)]
-
-    def prepare(self, request: Request, reply: Reply) -> Reply:
-        return self.pick(request).prepare(request, reply)
-
-    def shape(self, request: Request, pieces: Iterator[Piece]) -> Iterator[Piece]:
-        return self.pick(request).shape(request, pieces)
-
-
 MIXED_FAULTS = FaultRate(
     0.3,
-    Rotating(
-        (
-            CutMidHeaders(),
-            CutAfter(50),
-            CutAfter(50, reset=True),
-            BadChunked(),
-            FailTimes(10**9, drop=True),
-            FailTimes(10**9, status=503),
-            FailTimes(10**9, status=404),
-            Stall(5, after_bytes=10),
-        )
+    Rotate(
+        CutMidHeaders(),
+        CutAfter(50),
+        CutAfter(50, reset=True),
+        BadChunked(),
+        FailTimes(10**9, drop=True),
+        FailTimes(10**9, status=503),
+        FailTimes(10**9, status=404),
+        Stall(5, after_bytes=10),
     ),
     seed=500,
 )

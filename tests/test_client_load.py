@@ -29,20 +29,18 @@ from sdkcore.testing import (
     CutAfter,
     CutMidHeaders,
     FailTimes,
-    Fault,
     FaultRate,
     Headers,
     RecordedWaits,
     Reply,
     Request,
+    Rotate,
     Stall,
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from sdkcore._types import Headers as RequestHeaders
-    from sdkcore.testing import LoopbackServer, Piece
+    from sdkcore.testing import LoopbackServer
 
 CALLS = 2000
 TASKS = 50
@@ -64,35 +62,17 @@ async def create_job(
 raw_create_job = async_to_raw_response_wrapper(create_job)
 
 
-@dataclass(frozen=True)
-class Rotating(Fault):
-    """A different fault for each hit of the route, in turn."""
-
-    faults: tuple[Fault, ...]
-
-    def pick(self, request: Request) -> Fault:
-        return self.faults[request.attempt % len(self.faults)]
-
-    def prepare(self, request: Request, reply: Reply) -> Reply:
-        return self.pick(request).prepare(request, reply)
-
-    def shape(self, request: Request, pieces: Iterator[Piece]) -> Iterator[Piece]:
-        return self.pick(request).shape(request, pieces)
-
-
 TEN_PERCENT_FAULTS = FaultRate(
     0.1,
-    Rotating(
-        (
-            CutMidHeaders(),
-            CutAfter(10),
-            CutAfter(10, reset=True),
-            BadChunked(),
-            FailTimes(10**9, drop=True),
-            FailTimes(10**9, status=503),
-            FailTimes(10**9, status=429, headers={"retry-after-ms": "5"}),
-            Stall(5, after_bytes=5),
-        )
+    Rotate(
+        CutMidHeaders(),
+        CutAfter(10),
+        CutAfter(10, reset=True),
+        BadChunked(),
+        FailTimes(10**9, drop=True),
+        FailTimes(10**9, status=503),
+        FailTimes(10**9, status=429, headers={"retry-after-ms": "5"}),
+        Stall(5, after_bytes=5),
     ),
     seed=2000,
 )

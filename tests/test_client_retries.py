@@ -8,7 +8,6 @@ as the clients' timing), except in the tests that prove a wait is honoured.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from email.utils import formatdate
 from typing import TYPE_CHECKING, Any
 
@@ -32,13 +31,19 @@ from sdkcore import (
     to_raw_response_wrapper,
     to_streamed_response_wrapper,
 )
-from sdkcore.testing import CutAfter, FailTimes, Fault, RecordedWaits, Reply, Request, Stall
+from sdkcore.testing import (
+    CutAfter,
+    FailTimes,
+    Fault,
+    OnAttempts,
+    RecordedWaits,
+    Request,
+    Stall,
+)
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from sdkcore._types import Headers
-    from sdkcore.testing import LoopbackServer, Piece
+    from sdkcore.testing import LoopbackServer
 
 
 class Client(SyncAPIClient):
@@ -104,20 +109,9 @@ streamed_call = to_streamed_response_wrapper(call)
 astreamed_call = async_to_streamed_response_wrapper(acall)
 
 
-@dataclass(frozen=True)
-class OnFirst(Fault):
-    """Apply ``fault`` to the first ``attempts`` hits of a route only."""
-
-    fault: Fault
-    attempts: int = 1
-
-    def prepare(self, request: Request, reply: Reply) -> Reply:
-        hit = request.attempt <= self.attempts
-        return self.fault.prepare(request, reply) if hit else reply
-
-    def shape(self, request: Request, pieces: Iterator[Piece]) -> Iterator[Piece]:
-        hit = request.attempt <= self.attempts
-        return self.fault.shape(request, pieces) if hit else pieces
+def on_first(fault: Fault, attempts: int = 1) -> OnAttempts:
+    """``fault`` on the first ``attempts`` hits of a route only."""
+    return OnAttempts(fault, attempts=range(1, attempts + 1))
 
 
 def keys(server_route_requests: list[Request]) -> list[str | None]:
@@ -214,7 +208,7 @@ def test_connection_drop_raises_api_connection_error_once_retries_run_out(
 
 def test_timeout_is_retried(loopback_server: LoopbackServer) -> None:
     route = loopback_server.route(
-        "GET", "/r", json={"ok": 1}, fault=OnFirst(Stall(5, before_headers=True))
+        "GET", "/r", json={"ok": 1}, fault=on_first(Stall(5, before_headers=True))
     )
     with Client(loopback_server.url, timeout=0.2) as client:
         response = raw_call(client, "get", "/r")
@@ -226,7 +220,7 @@ def test_timeout_is_retried(loopback_server: LoopbackServer) -> None:
 @pytest.mark.anyio
 async def test_timeout_is_retried_async(loopback_server: LoopbackServer) -> None:
     route = loopback_server.route(
-        "GET", "/r", json={"ok": 1}, fault=OnFirst(Stall(5, before_headers=True))
+        "GET", "/r", json={"ok": 1}, fault=on_first(Stall(5, before_headers=True))
     )
     async with AsyncClient(loopback_server.url, timeout=0.2) as client:
         response = await araw_call(client, "get", "/r")
@@ -250,7 +244,7 @@ def test_timeout_raises_api_timeout_error_once_retries_run_out(
 
 def test_a_body_cut_while_the_client_reads_it_is_retried(loopback_server: LoopbackServer) -> None:
     route = loopback_server.route(
-        "GET", "/r", json={"data": "x" * 5000}, fault=OnFirst(CutAfter(100), attempts=2)
+        "GET", "/r", json={"data": "x" * 5000}, fault=on_first(CutAfter(100), attempts=2)
     )
     with Client(loopback_server.url) as client:
         response = raw_call(client, "get", "/r")
@@ -265,7 +259,7 @@ async def test_a_body_cut_while_the_client_reads_it_is_retried_async(
     loopback_server: LoopbackServer,
 ) -> None:
     route = loopback_server.route(
-        "GET", "/r", json={"data": "x" * 5000}, fault=OnFirst(CutAfter(100))
+        "GET", "/r", json={"data": "x" * 5000}, fault=on_first(CutAfter(100))
     )
     async with AsyncClient(loopback_server.url) as client:
         assert await acall(client, "get", "/r") == {"data": "x" * 5000}
@@ -279,7 +273,7 @@ def test_an_error_body_cut_midway_is_retried_as_a_transport_failure(
         "GET",
         "/r",
         json={"ok": 1},
-        faults=[OnFirst(FailTimes(1, status=503)), OnFirst(CutAfter(5))],
+        faults=[on_first(FailTimes(1, status=503)), on_first(CutAfter(5))],
     )
     with Client(loopback_server.url) as client:
         assert call(client, "get", "/r") == {"ok": 1}
@@ -630,7 +624,7 @@ def test_a_streamed_response_cut_while_the_caller_reads_is_not_retried(
 async def test_a_streamed_response_is_retried_only_before_its_body_starts_async(
     loopback_server: LoopbackServer,
 ) -> None:
-    fault = OnFirst(FailTimes(1, drop=True))
+    fault = on_first(FailTimes(1, drop=True))
     route = loopback_server.route("GET", "/r", body=b"x" * 10_000, faults=[fault, CutAfter(1000)])
     async with (
         AsyncClient(loopback_server.url) as client,

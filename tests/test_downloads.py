@@ -11,7 +11,6 @@ import subprocess
 import sys
 import textwrap
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,13 +28,13 @@ from sdkcore import (
     make_request_options,
     to_custom_streamed_response_wrapper,
 )
-from sdkcore.testing import CutAfter, Fault, Reply, Stall
+from sdkcore.testing import CutAfter, OnAttempts, Reply, Stall
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from sdkcore._types import Headers
-    from sdkcore.testing import LoopbackServer, Piece, Request
+    from sdkcore.testing import LoopbackServer, Request
 
 MiB = 1 << 20
 BODY = random.Random(1).randbytes(300_000)
@@ -46,17 +45,9 @@ PATH = "/things/t1/content"
 CHUNK = 500
 
 
-@dataclass(frozen=True)
-class CutFirst(Fault):
-    """Hang up on the first `times` answers of a route after `n_bytes` of their body."""
-
-    times: int
-    n_bytes: int
-
-    def shape(self, request: Request, pieces: Iterator[Piece]) -> Iterator[Piece]:
-        if request.attempt > self.times:
-            return pieces
-        return CutAfter(self.n_bytes).shape(request, pieces)
+def cut_first(times: int, n_bytes: int) -> OnAttempts:
+    """Hang up on the first ``times`` answers of a route after ``n_bytes`` of their body."""
+    return OnAttempts(CutAfter(n_bytes), attempts=range(1, times + 1))
 
 
 class Progress:
@@ -260,7 +251,7 @@ def test_a_cut_download_resumes_with_range_and_if_range(
     server: LoopbackServer, client: Acme, tmp_path: Path
 ) -> None:
     route = server.route(
-        "GET", PATH, body=BODY, ranges=True, etag='"v1"', fault=CutFirst(2, 100_000)
+        "GET", PATH, body=BODY, ranges=True, etag='"v1"', fault=cut_first(2, 100_000)
     )
     target = tmp_path / "out.bin"
     progress = Progress()
@@ -293,7 +284,7 @@ def test_resume_sends_last_modified_as_if_range_without_an_etag(
         ranges=True,
         last_modified=modified,
         headers={"ETag": ""},
-        fault=CutFirst(1, 1000),
+        fault=cut_first(1, 1000),
     )
     with client.things.with_streaming_response.content("t1") as response:
         response.stream_to_file(tmp_path / "out.bin", chunk_size=CHUNK)
@@ -307,7 +298,7 @@ async def test_a_cut_download_resumes_with_range_and_if_range_async(
     server: LoopbackServer, async_client: AsyncAcme, tmp_path: Path
 ) -> None:
     route = server.route(
-        "GET", PATH, body=BODY, ranges=True, etag='"v1"', fault=CutFirst(2, 100_000)
+        "GET", PATH, body=BODY, ranges=True, etag='"v1"', fault=cut_first(2, 100_000)
     )
     target = tmp_path / "out.bin"
     progress = Progress()
@@ -334,7 +325,7 @@ def test_a_200_answer_to_the_ranged_request_restarts_from_zero(
             return Reply(body=BODY, ranges=True, etag='"v1"')
         return Reply(body=new_body, ranges=True, etag='"v2"')
 
-    route = server.route("GET", PATH, handler=answer, fault=CutFirst(1, 100_000))
+    route = server.route("GET", PATH, handler=answer, fault=cut_first(1, 100_000))
     target = tmp_path / "out.bin"
     progress = Progress()
     with client.things.with_streaming_response.content("t1") as response:
@@ -360,7 +351,7 @@ async def test_a_200_answer_to_the_ranged_request_restarts_from_zero_async(
             return Reply(body=BODY, ranges=True, etag='"v1"')
         return Reply(body=new_body, ranges=True, etag='"v2"')
 
-    server.route("GET", PATH, handler=answer, fault=CutFirst(1, 100_000))
+    server.route("GET", PATH, handler=answer, fault=cut_first(1, 100_000))
     progress = Progress()
     async with async_client.things.with_streaming_response.content("t1") as response:
         await response.stream_to_file(tmp_path / "out.bin", chunk_size=CHUNK, progress=progress)
@@ -371,7 +362,7 @@ async def test_a_200_answer_to_the_ranged_request_restarts_from_zero_async(
 def test_without_range_support_a_cut_download_restarts_from_zero(
     server: LoopbackServer, client: Acme, tmp_path: Path
 ) -> None:
-    route = server.route("GET", PATH, body=BODY, fault=CutFirst(2, 100_000))
+    route = server.route("GET", PATH, body=BODY, fault=cut_first(2, 100_000))
     target = tmp_path / "out.bin"
     target.write_bytes(OLD)
     progress = Progress()
@@ -388,7 +379,7 @@ def test_without_range_support_a_cut_download_restarts_from_zero(
 async def test_without_range_support_a_cut_download_restarts_from_zero_async(
     server: LoopbackServer, async_client: AsyncAcme, tmp_path: Path
 ) -> None:
-    route = server.route("GET", PATH, body=BODY, fault=CutFirst(2, 100_000))
+    route = server.route("GET", PATH, body=BODY, fault=cut_first(2, 100_000))
     progress = Progress()
     async with async_client.things.with_streaming_response.content("t1") as response:
         await response.stream_to_file(tmp_path / "out.bin", chunk_size=CHUNK, progress=progress)
@@ -400,7 +391,7 @@ async def test_without_range_support_a_cut_download_restarts_from_zero_async(
 def test_when_retries_run_out_the_download_raises_and_leaves_no_partial_file(
     server: LoopbackServer, tmp_path: Path
 ) -> None:
-    route = server.route("GET", PATH, body=BODY, fault=CutFirst(2, 100_000))
+    route = server.route("GET", PATH, body=BODY, fault=cut_first(2, 100_000))
     target = tmp_path / "out.bin"
     target.write_bytes(OLD)
     with Acme(server.url, max_retries=1) as client:
@@ -419,7 +410,7 @@ def test_when_retries_run_out_the_download_raises_and_leaves_no_partial_file(
 async def test_when_retries_run_out_the_download_raises_and_leaves_no_partial_file_async(
     server: LoopbackServer, tmp_path: Path
 ) -> None:
-    route = server.route("GET", PATH, body=BODY, ranges=True, fault=CutFirst(3, 50_000))
+    route = server.route("GET", PATH, body=BODY, ranges=True, fault=cut_first(3, 50_000))
     async with AsyncAcme(server.url, max_retries=2) as client:
         with pytest.raises(APIConnectionError):
             async with client.things.with_streaming_response.content("t1") as response:
@@ -434,13 +425,8 @@ def test_a_failed_resend_counts_as_a_retry_and_the_download_goes_on(
     def answer(request: Request) -> Reply:
         return Reply(body=BODY, ranges=True, etag='"v1"')
 
-    class DropSecond(Fault):
-        def shape(self, request: Request, pieces: Iterator[Piece]) -> Iterator[Piece]:
-            if request.attempt == 2:  # the resend gets no answer at all
-                return CutAfter(0).shape(request, pieces)
-            return pieces
-
-    route = server.route("GET", PATH, handler=answer, faults=[CutFirst(1, 100_000), DropSecond()])
+    drop_second = OnAttempts(CutAfter(0), attempts={2})  # the resend gets no answer at all
+    route = server.route("GET", PATH, handler=answer, faults=[cut_first(1, 100_000), drop_second])
     with client.things.with_streaming_response.content("t1") as response:
         response.stream_to_file(tmp_path / "out.bin", chunk_size=CHUNK)
     assert files_in(tmp_path) == {"out.bin": BODY}
@@ -461,15 +447,11 @@ def test_a_restart_after_a_resume_does_not_repeat_the_range_header(
             return Reply(body=BODY, ranges=True, etag='"v1"')
         return Reply(body=new_body)  # no more range support, and a new body
 
-    class CutAt(Fault):
-        def shape(self, request: Request, pieces: Iterator[Piece]) -> Iterator[Piece]:
-            if request.attempt == 2:  # the restarted download is cut before any byte
-                return CutAfter(0).shape(request, pieces)
-            if request.attempt == 1:
-                return CutAfter(100_000).shape(request, pieces)
-            return pieces
-
-    route = server.route("GET", PATH, handler=answer, fault=CutAt())
+    cuts = [
+        OnAttempts(CutAfter(100_000), attempts={1}),
+        OnAttempts(CutAfter(0), attempts={2}),  # the restarted download is cut before any byte
+    ]
+    route = server.route("GET", PATH, handler=answer, faults=cuts)
     with (
         Acme(server.url, max_retries=3) as acme,
         acme.things.with_streaming_response.content("t1") as response,
@@ -500,13 +482,8 @@ def test_a_call_with_max_retries_0_does_not_resume_whatever_the_client_allows(
 def test_a_body_that_stalls_past_the_read_timeout_is_resumed(
     server: LoopbackServer, tmp_path: Path
 ) -> None:
-    class StallFirst(Fault):
-        def shape(self, request: Request, pieces: Iterator[Piece]) -> Iterator[Piece]:
-            if request.attempt == 1:
-                return Stall(30, after_bytes=100_000).shape(request, pieces)
-            return pieces
-
-    route = server.route("GET", PATH, body=BODY, ranges=True, fault=StallFirst())
+    stall_first = OnAttempts(Stall(30, after_bytes=100_000), attempts={1})
+    route = server.route("GET", PATH, body=BODY, ranges=True, fault=stall_first)
     with (
         Acme(server.url, timeout=httpx2.Timeout(5, read=0.3)) as client,
         client.things.with_streaming_response.content("t1") as response,
@@ -526,7 +503,7 @@ def test_a_256_mib_download_cut_twice_resumes_byte_identical(
     rng = random.Random(256)
     body = b"".join(rng.randbytes(MiB) for _ in range(256))
     route = server.route(
-        "GET", PATH, body=body, ranges=True, etag='"big"', fault=CutFirst(2, 97 * MiB)
+        "GET", PATH, body=body, ranges=True, etag='"big"', fault=cut_first(2, 97 * MiB)
     )
     target = tmp_path / "big.bin"
     progress = Progress()

@@ -42,6 +42,7 @@ from sdkcore.testing import (
     Request,
     SSEEvent,
     Stall,
+    by_attempt,
 )
 
 if TYPE_CHECKING:
@@ -101,15 +102,6 @@ def resuming(
             interval=interval,
             headers={"x-request-id": f"req-{request.attempt}"},
         )
-
-    return handler
-
-
-def by_attempt(*replies: Reply) -> Handler:
-    """Answer the n-th request with the n-th reply (the last one from then on)."""
-
-    def handler(request: Request) -> Reply:
-        return replies[min(request.attempt, len(replies)) - 1]
 
     return handler
 
