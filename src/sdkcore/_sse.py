@@ -109,6 +109,15 @@ class ServerSentEvent:
         )
 
 
+def _message(data: bytes, event_id: str | None) -> ServerSentEvent:
+    """A ``message`` event with ``data``, its slots filled directly (3x cheaper than
+    the keyword-only ``__init__``)."""
+    event = _new_object(ServerSentEvent)
+    event._event, event._data = "message", data.decode("utf-8", "replace")  # pyright: ignore[reportPrivateUsage]
+    event._id, event._retry = event_id, None  # pyright: ignore[reportPrivateUsage]
+    return event
+
+
 class SSEDecoder:
     """Turn the bytes of a ``text/event-stream`` body into ``ServerSentEvent`` objects.
 
@@ -279,6 +288,12 @@ class SSEDecoder:
         return chunk
 
     def _feed_lines(self, chunk: bytes) -> list[ServerSentEvent]:
+        if chunk.find(10) == len(chunk) - 2 and chunk.endswith(b"\n\n"):
+            # One `data: ` line and the blank line after it, as LLM APIs send each event.
+            fits = len(chunk) <= self._limit  # (the event's size is the chunk's less one)
+            idle = not (self._tail or self._size or self._data or self._fields_seen)
+            if fits and idle and chunk.startswith(b"data: ") and 13 not in chunk:
+                return [_message(chunk[6:-2], self._id_buffer)]
         # Work on bytes: slicing and splitting them is cheaper than bytearray's.
         data = b"".join((self._tail, chunk)) if self._tail else chunk
         if 13 in data:
@@ -316,12 +331,7 @@ class SSEDecoder:
                 done = len(events)
                 return events, data[sum(map(len, values[:done])) + 8 * done :]
             # Bytes next to a split point are ASCII, so each value decodes alone.
-            event = _new_object(ServerSentEvent)
-            event._event = "message"  # pyright: ignore[reportPrivateUsage]
-            event._data = value.decode("utf-8", "replace")  # pyright: ignore[reportPrivateUsage]
-            event._id = event_id  # pyright: ignore[reportPrivateUsage]
-            event._retry = None  # pyright: ignore[reportPrivateUsage]
-            add_event(event)
+            add_event(_message(value, event_id))
         return events, data[end + 2 :]
 
     def _take_lines_with_cr(self, data: bytes) -> tuple[list[ServerSentEvent], bytes]:
