@@ -23,7 +23,7 @@ from pydantic import ConfigDict
 
 from ._typing import is_union, strip_annotated
 
-__all__ = ["BaseModel", "construct_value", "load_json", "type_adapter"]
+__all__ = ["BaseModel", "construct_value", "json_loader", "load_json", "type_adapter"]
 
 
 class BaseModel(pydantic.BaseModel):
@@ -139,9 +139,42 @@ def _validate_json_of(adapter: pydantic.TypeAdapter[Any]) -> _ValidateJson:
     return adapter.validate_json
 
 
+def json_loader(tp: Any, *, strict: bool) -> Callable[[str | bytes], Any]:
+    """``load_json`` for ``tp`` as one function of the JSON text, built once per type.
+
+    For a stream, which loads the same type once per event.
+
+    >>> load = json_loader(Thing, strict=False)
+    >>> load('{"id": "t1"}').id
+    't1'
+    """
+    try:
+        return _cached_loader(tp, strict)
+    except TypeError:  # unhashable metadata inside Annotated[...]
+        return _loader(tp, strict)
+
+
 @functools.lru_cache(maxsize=512)
-def _cached_validate_json(tp: Any) -> _ValidateJson:
-    return _validate_json_of(_cached_adapter(tp))
+def _cached_loader(tp: Any, strict: bool) -> Callable[[str | bytes], Any]:
+    return _loader(tp, strict)
+
+
+def _loader(tp: Any, strict: bool) -> Callable[[str | bytes], Any]:
+    validate_json = _validate_json_of(type_adapter(tp))
+    if strict:
+        return validate_json
+
+    def load(data: str | bytes) -> Any:
+        try:
+            # Strict, so that nothing is coerced: data that does not fit exactly is
+            # kept as sent by construct_value instead.
+            return validate_json(data, strict=True)
+        except pydantic.ValidationError as exc:
+            if is_invalid_json(exc):
+                raise
+        return construct_value(tp, pydantic_core.from_json(data))
+
+    return load
 
 
 def load_json(tp: Any, data: str | bytes, *, strict: bool) -> Any:
@@ -152,20 +185,7 @@ def load_json(tp: Any, data: str | bytes, *, strict: bool) -> Any:
     (see ``is_invalid_json``) or, with ``strict``, when the value does not fit
     ``tp``. Without ``strict`` a value that does not fit is built by ``construct_value``.
     """
-    try:
-        validate_json = _cached_validate_json(tp)
-    except TypeError:  # unhashable metadata inside Annotated[...]
-        validate_json = _validate_json_of(pydantic.TypeAdapter(tp))
-    if strict:
-        return validate_json(data)
-    try:
-        # Strict, so that nothing is coerced: data that does not fit exactly is
-        # kept as sent by construct_value instead.
-        return validate_json(data, strict=True)
-    except pydantic.ValidationError as exc:
-        if is_invalid_json(exc):
-            raise
-    return construct_value(tp, pydantic_core.from_json(data))
+    return json_loader(tp, strict=strict)(data)
 
 
 def is_invalid_json(exc: pydantic.ValidationError) -> bool:
