@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import httpx2
 
+from ._body import CLOSING_ENDS_READS
 from ._constants import DEFAULT_CONNECTION_LIMITS, DEFAULT_TIMEOUT
 
 if TYPE_CHECKING:
@@ -120,6 +121,7 @@ class AiohttpTransport(httpx2.AsyncBaseTransport):
             extensions={
                 "http_version": b"HTTP/%d.%d" % tuple(response.version or (1, 1)),
                 "reason_phrase": (response.reason or "").encode("ascii", "replace"),
+                CLOSING_ENDS_READS: True,  # closing fails a read another task waits on
             },
         )
 

@@ -22,23 +22,31 @@ import httpx2
 from ._exceptions import APIConnectionError, APITimeoutError, BodyTooLargeError
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Callable, Generator
+    from collections.abc import AsyncIterator, Callable, Generator, Iterator
 
     from ._context import BodyLimits
 
 _T = TypeVar("_T")
 
 __all__ = [
+    "CLOSING_ENDS_READS",
     "TRANSPORT_ERRORS",
+    "abody_chunks",
     "aclose_body",
     "aread_bounded",
+    "body_chunks",
     "body_limit",
+    "closing_ends_reads",
     "fixed_limit",
     "map_transport_errors",
     "read_bounded",
     "transport_error",
     "unwound",
 ]
+
+#: A response extension a transport sets to say that closing the response ends a read of
+#: its body that another task waits on (``closing_ends_reads``).
+CLOSING_ENDS_READS = "sdkcore.closing_ends_reads"
 
 #: The exceptions of httpx2 that mean "no complete response": retried, then mapped.
 TRANSPORT_ERRORS = (httpx2.TransportError, httpx2.DecodingError)
@@ -109,6 +117,103 @@ def body_limit(response: httpx2.Response, limits: BodyLimits) -> _Limit:
 def fixed_limit(size: int | None) -> _Limit:
     """A bound of ``size`` decoded bytes whatever the encoding (error bodies)."""
     return _Limit(size, "max_body_size")
+
+
+def _undecoded(response: httpx2.Response) -> bool:
+    # Nothing for httpx2's decoders and chunkers to do: no content coding, the body
+    # not read into memory already (then httpx2's own iterators hand it out).
+    return "content-encoding" not in response.headers and not hasattr(response, "_content")
+
+
+def body_chunks(response: httpx2.Response) -> Iterator[bytes]:
+    """The body of ``response`` as it arrives, chunk by chunk: ``iter_bytes()``, but read
+    from the transport's stream itself when there is nothing to decode.
+
+    httpx2's layers (decoder, chunker, two generators) cost about as much per
+    network chunk as sdkcore's own SSE decoding; an event stream sends one chunk per
+    event. The response is kept as ``iter_bytes()`` leaves it: marked consumed,
+    ``num_bytes_downloaded`` counted, closed at the end, a transport error naming
+    the request. Raises what ``iter_bytes()`` raises.
+    """
+    if not (_undecoded(response) and isinstance(response.stream, httpx2.SyncByteStream)):
+        return response.iter_bytes()
+    return _raw_chunks(response, response.stream)
+
+
+def _raw_chunks(response: httpx2.Response, stream: httpx2.SyncByteStream) -> Iterator[bytes]:
+    if response.is_stream_consumed or response.is_closed:
+        yield from response.iter_raw()  # raises StreamConsumed or StreamClosed
+        return
+    response.is_stream_consumed = True
+    response._num_bytes_downloaded = downloaded = 0  # pyright: ignore[reportPrivateUsage]  # as iter_raw()
+    try:
+        for chunk in stream:
+            if chunk:  # httpx2's chunker drops empty chunks
+                downloaded += len(chunk)
+                response._num_bytes_downloaded = downloaded  # pyright: ignore[reportPrivateUsage]
+                yield chunk
+    except httpx2.RequestError as exc:
+        _name_request(exc, response)
+        raise
+    finally:
+        response.close()
+
+
+def abody_chunks(response: httpx2.Response) -> AsyncIterator[bytes]:
+    """The async twin of ``body_chunks``: ``aiter_bytes()`` without httpx2's layers.
+
+    Close it with ``aclose_body``.
+    """
+    if not (_undecoded(response) and isinstance(response.stream, httpx2.AsyncByteStream)):
+        return response.aiter_bytes()
+    return _araw_chunks(response, response.stream)
+
+
+async def _araw_chunks(
+    response: httpx2.Response, stream: httpx2.AsyncByteStream
+) -> AsyncGenerator[bytes]:
+    if response.is_stream_consumed or response.is_closed:
+        async for chunk in response.aiter_raw():  # raises StreamConsumed or StreamClosed
+            yield chunk
+        return
+    response.is_stream_consumed = True
+    response._num_bytes_downloaded = downloaded = 0  # pyright: ignore[reportPrivateUsage]  # as aiter_raw()
+    chunks = stream.__aiter__()
+    try:
+        async for chunk in chunks:
+            if chunk:  # httpx2's chunker drops empty chunks
+                downloaded += len(chunk)
+                response._num_bytes_downloaded = downloaded  # pyright: ignore[reportPrivateUsage]
+                yield chunk
+    except httpx2.RequestError as exc:
+        _name_request(exc, response)
+        raise
+    finally:
+        if isinstance(chunks, AsyncGenerator):
+            await chunks.aclose()
+        await response.aclose()
+
+
+def closing_ends_reads(response: httpx2.Response) -> bool:
+    """Whether closing ``response`` makes a read of its body that another task waits on
+    fail at once, so that no cancel scope need bound the read.
+
+    So it is over HTTP/1.1 on httpx2's own transport (the socket closes under the
+    read) and on a transport that says so (``CLOSING_ENDS_READS``, as sdkcore's
+    ``AiohttpTransport`` does). Not over HTTP/2, whose streams share a socket, nor on
+    other transports, which may not end a waiting read.
+    """
+    extensions = response.extensions
+    if extensions.get(CLOSING_ENDS_READS) is True:
+        return True
+    return extensions.get("http_version") == b"HTTP/1.1" and "network_stream" in extensions
+
+
+def _name_request(exc: httpx2.RequestError, response: httpx2.Response) -> None:
+    # What httpx2's own iterators do: the error names the request of the response.
+    request = response._request  # pyright: ignore[reportPrivateUsage]  # None is allowed here
+    if request is not None:
+        exc.request = request
 
 
 def _keep(response: httpx2.Response, parts: list[bytes]) -> bytes:

@@ -9,6 +9,7 @@ the I/O it asks for, so every decision about a stream lives here, once.
 from __future__ import annotations
 
 import datetime
+import enum
 import json
 import logging
 import math
@@ -28,7 +29,7 @@ from ._exceptions import (
     APITimeoutError,
 )
 from ._logging import stream_log
-from ._models import load_json
+from ._models import json_loader
 from ._retries import Retry, Stop, StopReason
 from ._sse import ServerSentEvent, SSEDecoder
 from ._typing import is_json_object
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
 
     from ._context import CallContext
 
-__all__ = ["EventInterpreter", "Recovery", "StreamCore", "error_event_status"]
+__all__ = ["EventInterpreter", "NoItem", "Recovery", "StreamCore", "error_event_status"]
 
 _T = TypeVar("_T")
 
@@ -47,6 +48,12 @@ DONE_DATA: Final = "[DONE]"
 #: Event types that keep a connection alive and never reach the caller.
 KEEPALIVE_EVENTS: Final = frozenset({"ping", "keep-alive", "keepalive", "heartbeat"})
 _STATUS_BY_ERROR_TYPE: Final = (("rate_limit", 429), ("overloaded", 529))
+
+
+class NoItem(enum.Enum):
+    """What ``StreamCore.take`` gives for a chunk that completed no item."""
+
+    NOTHING = "nothing"
 
 
 def error_event_status(error: object) -> int | None:
@@ -74,10 +81,13 @@ def error_event_status(error: object) -> int | None:
 class EventInterpreter(Generic[_T]):
     """Bytes of an event stream in, typed items out.
 
-    ``feed`` returns the items before a ``[DONE]`` (then ``done`` is set) or before an
-    error event (then ``error`` holds the API's error, to raise after those items).
-    An error event with a status is built by the client's ``_make_status_error``
-    (through the call context), as if the response had that status.
+    ``feed`` decodes a chunk into ``pending`` events; ``next_item`` turns them into
+    items one at a time, when the caller asks (a chunk holding many events never
+    builds many items at once). It gives ``NOTHING`` at a ``[DONE]`` (then ``done``
+    is set) and at an error event (then ``error`` holds the API's error, to raise),
+    dropping the events after them. An error event with a status is built by the
+    client's ``_make_status_error`` (through the call context), as if the response
+    had that status.
     """
 
     def __init__(self, cast_to: type[_T], response: httpx2.Response, ctx: CallContext) -> None:
@@ -85,10 +95,13 @@ class EventInterpreter(Generic[_T]):
         self.error: APIError | None = None
         self.error_status: int | None = None
         self.decoder = SSEDecoder(max_event_size=ctx.limits.max_event_size)
+        #: Events decoded but not interpreted yet.
+        self.pending: deque[ServerSentEvent] = deque()
         self._cast_to = cast_to
         self._response = response
         self._ctx = ctx
-        self._strict = ctx.strict
+        #: Data to item, for the stream's type, looked up once.
+        self._load = json_loader(cast_to, strict=ctx.strict)
 
     @property
     def request(self) -> httpx2.Request:
@@ -103,38 +116,45 @@ class EventInterpreter(Generic[_T]):
             fresh.decoder.retry = self.decoder.retry
         return fresh
 
-    def feed(self, chunk: bytes) -> list[_T]:
-        """The items completed by ``chunk``."""
-        items: list[_T] = []
-        for event in self.decoder.feed(chunk):
+    def feed(self, chunk: bytes) -> None:
+        """Decode ``chunk``: the events it completed join ``pending``."""
+        self.pending.extend(self.decoder.feed(chunk))
+
+    def next_item(self) -> _T | NoItem:
+        """The item of the next pending event that makes one, or ``NOTHING``."""
+        pending = self.pending
+        while pending:
+            event = pending.popleft()
             data = event.data
             if data == DONE_DATA:
                 self.done = True
                 break
-            if event.event in KEEPALIVE_EVENTS:
+            kind = event.event
+            if kind in KEEPALIVE_EVENTS:
                 continue
             # Cheap substring tests keep the common path to one parse of the data;
-            # a JSON key may be spelt with \u escapes, hence the second test.
-            if event.event == "error" or '"error"' in data or "\\u" in data:
+            # a JSON key may be spelt with \u escapes, hence the second test (a lone
+            # backslash is found by memchr, far faster than the two characters).
+            if kind == "error" or '"error"' in data or ("\\" in data and "\\u" in data):
                 self.error = self._error_of(event, data)
                 if self.error is not None:
                     break
             try:
-                items.append(self._item(data))
-            except APIResponseValidationError as exc:
-                # The items decoded before it still reach the caller, then this raises.
-                self.error = exc
+                item: _T = self._load(data)
+            except pydantic.ValidationError as exc:
+                # The items before it reached the caller; this raises next.
+                self.error = self._invalid(data, exc)
                 break
-        return items
+            return item
+        pending.clear()  # nothing after the end or an error is read
+        return NoItem.NOTHING
 
-    def _item(self, data: str) -> _T:
-        try:
-            item: _T = load_json(self._cast_to, data, strict=self._strict)
-        except pydantic.ValidationError as exc:
-            raise APIResponseValidationError(
-                self._response, data, message=f"Invalid data in a stream event: {data[:200]!r}"
-            ) from exc
-        return item
+    def _invalid(self, data: str, exc: pydantic.ValidationError) -> APIResponseValidationError:
+        error = APIResponseValidationError(
+            self._response, data, message=f"Invalid data in a stream event: {data[:200]!r}"
+        )
+        error.__cause__ = exc
+        return error
 
     def _error_of(self, event: ServerSentEvent, data: str) -> APIError | None:
         try:
@@ -185,8 +205,8 @@ class Recovery:
 class StreamCore(Generic[_T]):
     """One typed stream's state: undelivered items, its clock and its budget.
 
-    The shells call ``feed`` with each chunk, hand items out with ``pop``, raise
-    ``take_failure()`` once the items before it are delivered, after a failure ask
+    The shells hand each chunk to ``take``, take the items of events still pending
+    with ``next_item``, raise ``take_failure()`` when those give ``NOTHING``, after a failure ask
     ``recover`` how to go on (it re-raises when the stream cannot), and ``finish`` once
     the stream is over: that ends the call's span (the stream claims it) and logs it.
     """
@@ -194,8 +214,9 @@ class StreamCore(Generic[_T]):
     def __init__(
         self, cast_to: type[_T], response: httpx2.Response, ctx: CallContext, retries_taken: int
     ) -> None:
-        self.items: deque[_T] = deque()
         self.events = EventInterpreter(cast_to, response, ctx)
+        #: The events waiting for ``next_item`` (the interpreter's).
+        self.pending = self.events.pending
         self.retries_taken = retries_taken
         self.first_item_at: float | None = None
         #: Items handed to the caller.
@@ -212,20 +233,25 @@ class StreamCore(Generic[_T]):
             ctx.trace.claim()
 
     # -- items ---------------------------------------------------------------------
-    def feed(self, chunk: bytes) -> None:
-        """Decode ``chunk``; its items wait in ``items``."""
-        self.items.extend(self.events.feed(chunk))
+    def take(self, chunk: bytes) -> _T | NoItem:
+        """Decode ``chunk`` and hand its first item to the caller now (its other events
+        wait in ``pending``); ``NOTHING`` when it made none."""
+        self.events.feed(chunk)
+        return self.next_item()
 
-    def pop(self) -> _T:
-        """The next item, handed to the caller now."""
-        if self.first_item_at is None:
-            self.first_item_at = self._clock()
-        self.delivered += 1
-        return self.items.popleft()
+    def next_item(self) -> _T | NoItem:
+        """The next item of the events waiting in ``pending``, handed to the caller now;
+        ``NOTHING`` when they make none (then read more, or see ``take_failure``)."""
+        item = self.events.next_item()
+        if item is not NoItem.NOTHING:
+            if self.first_item_at is None:
+                self.first_item_at = self._clock()
+            self.delivered += 1
+        return item
 
     @property
     def done(self) -> bool:
-        """Whether ``[DONE]`` arrived (items before it may still wait)."""
+        """Whether ``[DONE]`` arrived (the items before it were delivered)."""
         return self.events.done
 
     def take_failure(self) -> APIError | None:
@@ -273,9 +299,11 @@ class StreamCore(Generic[_T]):
 
         Called when the caller asks for an item that is not decoded yet (the time it
         spent on the last one is not the server's silence) and when a retry or
-        reconnect got its response headers (the wait before it was ours).
+        reconnect got its response headers (the wait before it was ours). Without an
+        idle timeout nothing reads that clock.
         """
-        self._last_progress = self._clock()
+        if self.idle_timeout is not None:
+            self._last_progress = self._clock()
 
     def read_deadline(self) -> float | None:
         """When the next read must end (idle timeout), on the call's clock; ``None``: never."""
@@ -323,8 +351,8 @@ class StreamCore(Generic[_T]):
 
     def restart(self, response: httpx2.Response, recovery: Recovery) -> None:
         """Go on with ``response``, the answer to the recovery's request."""
-        self.items.clear()
         self.events = self.events.restart(response, resume=recovery.resume)
+        self.pending = self.events.pending
         self.waiting()
 
     def _retry_decision(self, exc: APIError) -> Retry | Stop:

@@ -7,25 +7,33 @@ first item, opt-in reconnect) and when it has been idle too long.
 
 from __future__ import annotations
 
+import enum
 import math
 from collections.abc import Generator
 from contextlib import contextmanager
 from types import AsyncGeneratorType
-from typing import TYPE_CHECKING, Final, Generic, Self, TypeVar
+from typing import TYPE_CHECKING, Generic, Self, TypeVar
 
 import anyio
 
-from ._body import aclose_body, map_transport_errors
+from ._body import (
+    TRANSPORT_ERRORS,
+    abody_chunks,
+    aclose_body,
+    body_chunks,
+    closing_ends_reads,
+    map_transport_errors,
+    transport_error,
+)
 from ._constants import REQUEST_ID_HEADER
 from ._context import CallContext
-from ._events import Recovery, StreamCore
+from ._events import NoItem, Recovery, StreamCore
 from ._exceptions import APIError
 from ._transport import deadline_scope
 
 if TYPE_CHECKING:
     import datetime
     from collections.abc import AsyncGenerator, AsyncIterator, Iterator
-    from types import TracebackType
 
     import httpx2
 
@@ -38,7 +46,10 @@ class _End(Exception):  # noqa: N818  # not an error: the end of the stream
     """The stream ended: the body is over, ``[DONE]`` came, or it was closed."""
 
 
-_NEVER: Final = object()
+class _Over(enum.Enum):
+    """What a step of the stream gives instead of an item: the stream is over."""
+
+    END = "end"
 
 
 class _StreamBase(Generic[_T]):
@@ -76,6 +87,17 @@ class _StreamBase(Generic[_T]):
     def time_to_first_event(self) -> datetime.timedelta | None:
         """From sending the first attempt's request to delivering the first item."""
         return self._core.time_to_first_event
+
+    def _next_pending(self) -> _T | NoItem:
+        """The item of an event already received, without waiting; or ``NOTHING``."""
+        core = self._core
+        if not core.pending:
+            return NoItem.NOTHING
+        try:
+            return core.next_item()
+        except BaseException as exc:
+            core.finish(exc)
+            raise
 
     def _next_step(self) -> None:
         """Raise what comes before more bytes: an error event's error, or the end."""
@@ -121,30 +143,37 @@ class Stream(_StreamBase[_T]):
     _chunks: Iterator[bytes] | None = None
 
     def __next__(self) -> _T:
-        items = self._core.items
-        if items:
-            return self._core.pop()
-        return self._advance()
+        item = self._take()
+        if item is _Over.END:
+            raise StopIteration
+        return item
 
     def __iter__(self) -> Iterator[_T]:
         # A loop left early closes the stream: this generator is finalised at once.
         ended = False
         try:
-            yield from iter(self.__next__, _NEVER)
+            take = self._take
+            while (item := take()) is not _Over.END:
+                yield item
             ended = True
         finally:
             if not ended:
                 self.close()
 
-    def _advance(self) -> _T:
-        self._core.waiting()
+    def _take(self) -> _T | _Over:
+        """The next item, or ``END`` once the stream is over (then it is closed)."""
+        item = self._next_pending()
+        if item is not NoItem.NOTHING:
+            return item
+        core = self._core
+        core.waiting()
         try:
             return self._next_item()
         except _End:
             self.close()
-            raise StopIteration from None
+            return _Over.END
         except BaseException as exc:
-            self._core.finish(exc)
+            core.finish(exc)
             raise
 
     def _next_item(self) -> _T:
@@ -158,31 +187,38 @@ class Stream(_StreamBase[_T]):
                 self._recover_or_end(exc)
 
     def _read_until_item(self) -> _T:
+        # The hot loop: one network chunk, usually one event, per turn.
         core = self._core
+        chunks = self._chunks
+        if chunks is None:
+            chunks = self._chunks = body_chunks(self.response)
         while True:
             self._next_step()
-            chunk = self._read_chunk()
+            deadline = core.read_deadline()
+            if deadline is None:
+                try:
+                    chunk = next(chunks, None)
+                except TRANSPORT_ERRORS as exc:
+                    raise transport_error(exc, self.response.request) from exc
+            else:
+                chunk = self._read_by(chunks, deadline)
             if chunk is None:
                 raise _End
-            core.feed(chunk)
-            if core.items:
-                return core.pop()
+            item = core.take(chunk)
+            if item is not NoItem.NOTHING:
+                return item
             core.check_idle(self.response.request)
 
-    def _read_chunk(self) -> bytes | None:
-        if self._chunks is None:
-            self._chunks = self.response.iter_bytes()
-        deadline = self._core.read_deadline()
+    def _read_by(self, chunks: Iterator[bytes], deadline: float) -> bytes | None:
+        """The next chunk, the socket waits bounded by the idle ``deadline``."""
         request = self.response.request
+        clock = self._context.timing.clock
         try:
-            with (
-                map_transport_errors(request),
-                deadline_scope(deadline, self._context.timing.clock),
-            ):
-                return next(self._chunks, None)
+            with map_transport_errors(request), deadline_scope(deadline, clock):
+                return next(chunks, None)
         except APIError:
             # A read that ended at the idle deadline is the idle timeout, not a drop.
-            if deadline is not None and self._context.timing.clock() >= deadline:
+            if clock() >= deadline:
                 raise self._core.idle_error(request) from None
             raise
 
@@ -208,12 +244,7 @@ class Stream(_StreamBase[_T]):
     def __enter__(self) -> Self:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
 
@@ -237,14 +268,21 @@ class AsyncStream(_StreamBase[_T]):
     _chunks: AsyncIterator[bytes] | None = None
     #: A wait of the iterating task that ``close()`` from another task interrupts.
     _waiting: anyio.CancelScope | None = None
+    #: Whether the iterating task waits on a read that closing the response ends.
+    _reading = False
+    #: Whether reads need no cancel scope: no idle timeout, and closing ends them.
+    _plain_reads = False
     #: The loops started inside ``async with``, closed when it ends.
     _held: list[AsyncGenerator[_T, None]] | None = None
 
     async def __anext__(self) -> _T:
-        items = self._core.items
-        if items:
-            return self._core.pop()
-        return await self._advance()
+        item: _T | NoItem | _Over
+        item = self._next_pending()
+        if item is NoItem.NOTHING:
+            item = await self._advance()
+            if item is _Over.END:
+                raise StopAsyncIteration
+        return item
 
     def __aiter__(self) -> AsyncGenerator[_T, None]:
         loop = self._loop()
@@ -257,31 +295,34 @@ class AsyncStream(_StreamBase[_T]):
     async def _loop(self) -> AsyncGenerator[_T, None]:
         ended = False
         try:
+            next_pending, advance = self._next_pending, self._advance
+            item: _T | NoItem | _Over
             while True:
-                try:
-                    item = await self.__anext__()
-                except StopAsyncIteration:
-                    ended = True
-                    return
+                item = next_pending()
+                if item is NoItem.NOTHING:
+                    item = await advance()
+                    if item is _Over.END:
+                        ended = True
+                        return
                 yield item
         finally:
             if not ended:
                 await self.close()
 
-    async def _advance(self) -> _T:
-        self._core.waiting()
+    async def _advance(self) -> _T | _Over:
+        """The next item once more bytes came, or ``END`` (then the stream is closed)."""
+        core = self._core
+        core.waiting()
         try:
             return await self._next_item()
         except _End:
             await self.close()
-            raise StopAsyncIteration from None
-        except StopAsyncIteration:
-            raise
+            return _Over.END
         except BaseException as exc:
-            self._core.finish(exc)
+            core.finish(exc)
             raise
 
-    async def _next_item(self) -> _T:
+    async def _next_item(self) -> _T | _Over:
         while True:
             try:
                 if self._recovery is not None:
@@ -290,28 +331,51 @@ class AsyncStream(_StreamBase[_T]):
             except APIError as exc:
                 await self._close_response()
                 if self._closed:  # the read failed because another task closed us
-                    raise StopAsyncIteration from None
+                    return _Over.END
                 self._recover_or_end(exc)
 
     async def _read_until_item(self) -> _T:
+        # The hot loop: one network chunk, usually one event, per turn.
         core = self._core
+        chunks = self._chunks
+        if chunks is None:
+            chunks = self._chunks = abody_chunks(self.response)
+            self._plain_reads = core.idle_timeout is None and closing_ends_reads(self.response)
         while True:
             self._next_step()
-            chunk = await self._read_chunk()
-            if chunk is None:
-                raise _End
-            core.feed(chunk)
-            if core.items:
-                return core.pop()
+            read = self._read if self._plain_reads else self._read_interruptible
+            item = core.take(await read(chunks))
+            if item is not NoItem.NOTHING:
+                return item
 
-    async def _read_chunk(self) -> bytes | None:
-        if self._chunks is None:
-            self._chunks = self.response.aiter_bytes()
+    async def _read(self, chunks: AsyncIterator[bytes]) -> bytes:
+        # No cancel scope (one per read costs more than decoding the event it brings):
+        # close() from another task closes the response under this read instead.
+        self._reading = True
+        try:
+            chunk = await chunks.__anext__()
+        except StopAsyncIteration:
+            raise _End from None
+        except TRANSPORT_ERRORS as exc:
+            if self._closed:  # the read failed because another task closed us
+                raise _End from None
+            raise transport_error(exc, self.response.request) from exc
+        finally:
+            self._reading = False
+        if self._closed:  # closed by another task while this read waited
+            raise _End
+        return chunk
+
+    async def _read_interruptible(self, chunks: AsyncIterator[bytes]) -> bytes:
+        """The next chunk within the idle deadline, the read cancelled by ``close()``."""
         with (
             map_transport_errors(self.response.request),
             self._interruptible(self._core.idle_deadline(anyio.current_time())),
         ):
-            return await anext(self._chunks, None)
+            chunk = await anext(chunks, None)
+            if chunk is None:
+                raise _End
+            return chunk
         if self._closed:
             raise _End
         raise self._core.idle_error(self.response.request)
@@ -349,14 +413,17 @@ class AsyncStream(_StreamBase[_T]):
         from another task while one iterates (its loop then ends)."""
         self._closed = True
         self._core.finish(None)
-        if self._waiting is not None:
-            self._waiting.cancel()
-            # The iterating task unwinds its own reads; ours would run into it.
+        if self._waiting is not None or self._reading:
+            if self._waiting is not None:
+                self._waiting.cancel()
+            # The iterating task unwinds its own reads; ours would run into it. Closing
+            # the response also ends a read that no cancel scope bounds.
             with anyio.CancelScope(shield=True):
                 await self.response.aclose()
             return
         for loop in self._held or ():
-            if not _running(loop):  # a loop running in another task ends by itself
+            # A loop running in another task ends by itself (aclose() would fail).
+            if not (isinstance(loop, AsyncGeneratorType) and loop.ag_running):
                 await loop.aclose()
         await self._close_response()
 
@@ -368,15 +435,5 @@ class AsyncStream(_StreamBase[_T]):
         self._held = []
         return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
-
-
-def _running(loop: AsyncGenerator[object, None]) -> bool:
-    """Whether another task is inside ``loop`` now (then ``aclose()`` would fail)."""
-    return isinstance(loop, AsyncGeneratorType) and loop.ag_running
