@@ -236,8 +236,14 @@ class StreamCore(Generic[_T]):
     def take(self, chunk: bytes) -> _T | NoItem:
         """Decode ``chunk`` and hand its first item to the caller now (its other events
         wait in ``pending``); ``NOTHING`` when it made none."""
-        self.events.feed(chunk)
-        return self.next_item()
+        events = self.events
+        events.pending.extend(events.decoder.feed(chunk))
+        item = events.next_item()
+        if item is not NoItem.NOTHING:
+            if self.first_item_at is None:
+                self.first_item_at = self._clock()
+            self.delivered += 1
+        return item
 
     def next_item(self) -> _T | NoItem:
         """The next item of the events waiting in ``pending``, handed to the caller now;

@@ -162,13 +162,22 @@ class Stream(_StreamBase[_T]):
 
     def _take(self) -> _T | _Over:
         """The next item, or ``END`` once the stream is over (then it is closed)."""
-        item = self._next_pending()
-        if item is not NoItem.NOTHING:
-            return item
         core = self._core
-        core.waiting()
+        if core.pending:
+            item = self._next_pending()
+            if item is not NoItem.NOTHING:
+                return item
+        if core.idle_timeout is not None:
+            core.waiting()
         try:
-            return self._next_item()
+            while True:
+                try:
+                    if self._recovery is not None:
+                        self._resume()
+                    return self._read_until_item()
+                except APIError as exc:
+                    self._close_response()
+                    self._recover_or_end(exc)
         except _End:
             self.close()
             return _Over.END
@@ -176,32 +185,22 @@ class Stream(_StreamBase[_T]):
             core.finish(exc)
             raise
 
-    def _next_item(self) -> _T:
-        while True:
-            try:
-                if self._recovery is not None:
-                    self._resume()
-                return self._read_until_item()
-            except APIError as exc:
-                self._close_response()
-                self._recover_or_end(exc)
-
     def _read_until_item(self) -> _T:
         # The hot loop: one network chunk, usually one event, per turn.
-        core = self._core
+        core, events = self._core, self._core.events
         chunks = self._chunks
         if chunks is None:
             chunks = self._chunks = body_chunks(self.response)
         while True:
-            self._next_step()
-            deadline = core.read_deadline()
-            if deadline is None:
+            if events.error is not None or events.done or self._closed:
+                self._next_step()  # raises
+            if core.idle_timeout is None:
                 try:
                     chunk = next(chunks, None)
                 except TRANSPORT_ERRORS as exc:
                     raise transport_error(exc, self.response.request) from exc
             else:
-                chunk = self._read_by(chunks, deadline)
+                chunk = self._read_by(chunks, core.read_deadline())
             if chunk is None:
                 raise _End
             item = core.take(chunk)
@@ -209,7 +208,7 @@ class Stream(_StreamBase[_T]):
                 return item
             core.check_idle(self.response.request)
 
-    def _read_by(self, chunks: Iterator[bytes], deadline: float) -> bytes | None:
+    def _read_by(self, chunks: Iterator[bytes], deadline: float | None) -> bytes | None:
         """The next chunk, the socket waits bounded by the idle ``deadline``."""
         request = self.response.request
         clock = self._context.timing.clock
@@ -218,7 +217,7 @@ class Stream(_StreamBase[_T]):
                 return next(chunks, None)
         except APIError:
             # A read that ended at the idle deadline is the idle timeout, not a drop.
-            if clock() >= deadline:
+            if deadline is not None and clock() >= deadline:
                 raise self._core.idle_error(request) from None
             raise
 
@@ -277,7 +276,7 @@ class AsyncStream(_StreamBase[_T]):
 
     async def __anext__(self) -> _T:
         item: _T | NoItem | _Over
-        item = self._next_pending()
+        item = self._next_pending() if self._core.pending else NoItem.NOTHING
         if item is NoItem.NOTHING:
             item = await self._advance()
             if item is _Over.END:
@@ -295,10 +294,10 @@ class AsyncStream(_StreamBase[_T]):
     async def _loop(self) -> AsyncGenerator[_T, None]:
         ended = False
         try:
-            next_pending, advance = self._next_pending, self._advance
+            core, next_pending, advance = self._core, self._next_pending, self._advance
             item: _T | NoItem | _Over
             while True:
-                item = next_pending()
+                item = next_pending() if core.pending else NoItem.NOTHING
                 if item is NoItem.NOTHING:
                     item = await advance()
                     if item is _Over.END:
@@ -312,9 +311,19 @@ class AsyncStream(_StreamBase[_T]):
     async def _advance(self) -> _T | _Over:
         """The next item once more bytes came, or ``END`` (then the stream is closed)."""
         core = self._core
-        core.waiting()
+        if core.idle_timeout is not None:
+            core.waiting()
         try:
-            return await self._next_item()
+            while True:
+                try:
+                    if self._recovery is not None:
+                        await self._resume()
+                    return await self._read_until_item()
+                except APIError as exc:
+                    await self._close_response()
+                    if self._closed:  # the read failed because another task closed us
+                        return _Over.END
+                    self._recover_or_end(exc)
         except _End:
             await self.close()
             return _Over.END
@@ -322,49 +331,37 @@ class AsyncStream(_StreamBase[_T]):
             core.finish(exc)
             raise
 
-    async def _next_item(self) -> _T | _Over:
-        while True:
-            try:
-                if self._recovery is not None:
-                    await self._resume()
-                return await self._read_until_item()
-            except APIError as exc:
-                await self._close_response()
-                if self._closed:  # the read failed because another task closed us
-                    return _Over.END
-                self._recover_or_end(exc)
-
     async def _read_until_item(self) -> _T:
         # The hot loop: one network chunk, usually one event, per turn.
-        core = self._core
+        core, events = self._core, self._core.events
         chunks = self._chunks
         if chunks is None:
             chunks = self._chunks = abody_chunks(self.response)
             self._plain_reads = core.idle_timeout is None and closing_ends_reads(self.response)
         while True:
-            self._next_step()
-            read = self._read if self._plain_reads else self._read_interruptible
-            item = core.take(await read(chunks))
+            if events.error is not None or events.done or self._closed:
+                self._next_step()  # raises
+            if not self._plain_reads:
+                item = core.take(await self._read_interruptible(chunks))
+            else:
+                # No cancel scope (one per read costs more than decoding the event it
+                # brings): close() from another task closes the response under the read.
+                self._reading = True
+                try:
+                    chunk = await chunks.__anext__()
+                except StopAsyncIteration:
+                    raise _End from None
+                except TRANSPORT_ERRORS as exc:
+                    if self._closed:  # the read failed because another task closed us
+                        raise _End from None
+                    raise transport_error(exc, self.response.request) from exc
+                finally:
+                    self._reading = False
+                if self._closed:  # closed by another task while this read waited
+                    raise _End
+                item = core.take(chunk)
             if item is not NoItem.NOTHING:
                 return item
-
-    async def _read(self, chunks: AsyncIterator[bytes]) -> bytes:
-        # No cancel scope (one per read costs more than decoding the event it brings):
-        # close() from another task closes the response under this read instead.
-        self._reading = True
-        try:
-            chunk = await chunks.__anext__()
-        except StopAsyncIteration:
-            raise _End from None
-        except TRANSPORT_ERRORS as exc:
-            if self._closed:  # the read failed because another task closed us
-                raise _End from None
-            raise transport_error(exc, self.response.request) from exc
-        finally:
-            self._reading = False
-        if self._closed:  # closed by another task while this read waited
-            raise _End
-        return chunk
 
     async def _read_interruptible(self, chunks: AsyncIterator[bytes]) -> bytes:
         """The next chunk within the idle deadline, the read cancelled by ``close()``."""
