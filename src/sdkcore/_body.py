@@ -242,7 +242,7 @@ def read_bounded(
     parts: list[bytes] = []
     size = 0
     try:
-        for chunk in response.iter_bytes():
+        for chunk in body_chunks(response):
             size += len(chunk)
             limit.check(size)
             if deadline is not None and clock is not None and clock() > deadline:
@@ -266,7 +266,7 @@ async def aread_bounded(
     """
     if response.is_stream_consumed:
         return await response.aread()
-    chunks = response.aiter_bytes()
+    chunks = abody_chunks(response)
     parts: list[bytes] = []
     left = None if deadline is None or clock is None else deadline - clock()
     try:

@@ -42,13 +42,12 @@ from ._pagination import async_listing, sync_listing
 from ._response import APIResponse, AsyncAPIResponse, BaseAPIResponse
 from ._streaming import AsyncStream, Stream
 from ._tracing import parsing
-from ._transport import bound_by_deadlines, deadline_scope
+from ._transport import attempt_deadline, bound_by_deadlines
 from ._verbs import AsyncVerb, SyncVerb
 from ._wrappers import extract_response_type
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
-    from types import TracebackType
 
     from ._context import AsyncCall, AsyncResend, CallContext, SyncCall, SyncResend
     from ._multipart import MultipartForm
@@ -76,6 +75,8 @@ def _call_shape(options: FinalRequestOptions, cast_to: Any) -> tuple[Any, type[A
     return extract_response_type(response_cls), response_cls
 
 
+#: The actions whose I/O the call's deadline bounds.
+_TIMED = (Send, ReadBody, ReadErrorBody)
 #: Error bodies are read for their message only: a bounded prefix.
 _ERROR_BODY_LIMIT = fixed_limit(MAX_ERROR_BODY_SIZE)
 
@@ -206,18 +207,18 @@ class SyncAPIClient(BaseClient[httpx2.Client]):
         return sync_listing(self.request, page, model, start)
 
     def _perform(self, ctx: CallContext, action: Action) -> object:
-        clock = ctx.timing.clock
+        if isinstance(action, _TIMED):
+            clock = ctx.timing.clock
+            if action.deadline is None:
+                return self._perform_timed(ctx, action, clock)
+            # The transport ends each socket wait at the deadline it finds here (what
+            # deadline_scope does, without a generator-based context manager per action).
+            token = attempt_deadline.set((action.deadline, clock))
+            try:
+                return self._perform_timed(ctx, action, clock)
+            finally:
+                attempt_deadline.reset(token)
         match action:
-            case Send(request, deadline):
-                with deadline_scope(deadline, clock):
-                    return self._client.send(request, stream=True, follow_redirects=False)
-            case ReadBody(response, deadline):
-                limit = body_limit(response, ctx.limits)
-                with deadline_scope(deadline, clock):
-                    return read_bounded(response, limit, deadline=deadline, clock=clock)
-            case ReadErrorBody(response, deadline):
-                with deadline_scope(deadline, clock):
-                    return self._read_error_body(response)
             case Close(response):
                 response.close()
             case Sleep(seconds):
@@ -225,6 +226,18 @@ class SyncAPIClient(BaseClient[httpx2.Client]):
             case RunHook(hook, subject, attempt):
                 call_hook(hook, subject, attempt)
         return None
+
+    def _perform_timed(
+        self, ctx: CallContext, action: Send | ReadBody | ReadErrorBody, clock: Callable[[], float]
+    ) -> object:
+        match action:
+            case Send(request):
+                return self._client.send(request, stream=True, follow_redirects=False)
+            case ReadBody(response, deadline):
+                limit = body_limit(response, ctx.limits)
+                return read_bounded(response, limit, deadline=deadline, clock=clock)
+            case ReadErrorBody(response):
+                return self._read_error_body(response)
 
     def _read_error_body(self, response: httpx2.Response) -> bytes:
         try:
@@ -249,12 +262,7 @@ class SyncAPIClient(BaseClient[httpx2.Client]):
     def __enter__(self) -> Self:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
 
@@ -433,10 +441,5 @@ class AsyncAPIClient(BaseClient[httpx2.AsyncClient]):
     async def __aenter__(self) -> Self:
         return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         await self.close()

@@ -291,8 +291,10 @@ class APIResponse(BaseAPIResponse[R]):
 
         Raises ``StreamAlreadyConsumed`` after the body was iterated.
         """
-        self._check_not_consumed()
         response = self.http_response
+        if hasattr(response, "_content"):  # read already: no I/O, no limit to check
+            return response.content
+        self._check_not_consumed()
         with map_transport_errors(self.http_request):
             return read_bounded(response, body_limit(response, self._context.limits))
 
@@ -353,8 +355,10 @@ class AsyncAPIResponse(BaseAPIResponse[R]):
 
     async def read(self) -> bytes:
         """The whole body, read once; see ``APIResponse.read``."""
-        self._check_not_consumed()
         response = self.http_response
+        if hasattr(response, "_content"):  # read already: no I/O, no limit to check
+            return response.content
+        self._check_not_consumed()
         with map_transport_errors(self.http_request):
             return await aread_bounded(response, body_limit(response, self._context.limits))
 
