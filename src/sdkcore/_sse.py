@@ -184,6 +184,12 @@ class SSEDecoder:
             if self._at_start:  # still all BOM bytes: wait for the rest
                 return []
         if 10 in chunk or 13 in chunk:  # int membership: memchr, 8x cheaper than b"\\n" in
+            if chunk.find(10) == len(chunk) - 2 and chunk.endswith(b"\n\n"):
+                # One `data: ` line and the blank line after it, as LLM APIs send events.
+                fits = len(chunk) <= self._limit  # (the event's size is the chunk's less one)
+                idle = not (self._tail or self._size or self._data or self._fields_seen)
+                if fits and idle and chunk.startswith(b"data: ") and 13 not in chunk:
+                    return [_message(chunk[6:-2], self._id_buffer)]
             return self._feed_lines(chunk)
         tail = self._tail
         if self._size + len(tail) + len(chunk) > self._limit:
@@ -288,12 +294,6 @@ class SSEDecoder:
         return chunk
 
     def _feed_lines(self, chunk: bytes) -> list[ServerSentEvent]:
-        if chunk.find(10) == len(chunk) - 2 and chunk.endswith(b"\n\n"):
-            # One `data: ` line and the blank line after it, as LLM APIs send each event.
-            fits = len(chunk) <= self._limit  # (the event's size is the chunk's less one)
-            idle = not (self._tail or self._size or self._data or self._fields_seen)
-            if fits and idle and chunk.startswith(b"data: ") and 13 not in chunk:
-                return [_message(chunk[6:-2], self._id_buffer)]
         # Work on bytes: slicing and splitting them is cheaper than bytearray's.
         data = b"".join((self._tail, chunk)) if self._tail else chunk
         if 13 in data:

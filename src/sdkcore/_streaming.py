@@ -294,10 +294,16 @@ class AsyncStream(_StreamBase[_T]):
     async def _loop(self) -> AsyncGenerator[_T, None]:
         ended = False
         try:
-            core, next_pending, advance = self._core, self._next_pending, self._advance
+            core, advance = self._core, self._advance
             item: _T | NoItem | _Over
             while True:
-                item = next_pending() if core.pending else NoItem.NOTHING
+                item = NoItem.NOTHING
+                if core.pending:  # (_next_pending inline: once per item of a big chunk)
+                    try:
+                        item = core.next_item()
+                    except BaseException as exc:
+                        core.finish(exc)
+                        raise
                 if item is NoItem.NOTHING:
                     item = await advance()
                     if item is _Over.END:
