@@ -1,7 +1,7 @@
 """What the events of a typed stream mean, and when a broken stream may go on.
 
 Sans-I/O: ``EventInterpreter`` turns bytes into typed items (or an error, or the
-end); ``StreamCore`` holds the items not yet delivered and keeps the clock and the
+end); ``StreamCore`` holds the events not delivered yet and keeps the clock and the
 retry, reconnect and idle-timeout budget. ``Stream`` and ``AsyncStream`` only do
 the I/O it asks for, so every decision about a stream lives here, once.
 """
@@ -81,9 +81,9 @@ def error_event_status(error: object) -> int | None:
 class EventInterpreter(Generic[_T]):
     """Bytes of an event stream in, typed items out.
 
-    ``feed`` decodes a chunk into ``pending`` events; ``next_item`` turns them into
-    items one at a time, when the caller asks (a chunk holding many events never
-    builds many items at once). It gives ``NOTHING`` at a ``[DONE]`` (then ``done``
+    The ``decoder``'s events wait in ``pending``; ``next_item`` turns them into items
+    one at a time, when the caller asks (a chunk holding many events never builds
+    many items at once). It gives ``NOTHING`` at a ``[DONE]`` (then ``done``
     is set) and at an error event (then ``error`` holds the API's error, to raise),
     dropping the events after them. An error event with a status is built by the
     client's ``_make_status_error`` (through the call context), as if the response
@@ -115,10 +115,6 @@ class EventInterpreter(Generic[_T]):
             fresh.decoder.last_event_id = self.decoder.last_event_id
             fresh.decoder.retry = self.decoder.retry
         return fresh
-
-    def feed(self, chunk: bytes) -> None:
-        """Decode ``chunk``: the events it completed join ``pending``."""
-        self.pending.extend(self.decoder.feed(chunk))
 
     def next_item(self) -> _T | NoItem:
         """The item of the next pending event that makes one, or ``NOTHING``."""
@@ -203,12 +199,13 @@ class Recovery:
 
 
 class StreamCore(Generic[_T]):
-    """One typed stream's state: undelivered items, its clock and its budget.
+    """One typed stream's state: events not delivered yet, its clock and its budget.
 
     The shells hand each chunk to ``take``, take the items of events still pending
-    with ``next_item``, raise ``take_failure()`` when those give ``NOTHING``, after a failure ask
-    ``recover`` how to go on (it re-raises when the stream cannot), and ``finish`` once
-    the stream is over: that ends the call's span (the stream claims it) and logs it.
+    with ``next_item``, raise ``take_failure()`` when those give ``NOTHING``, after a
+    failure ask ``recover`` how to go on (it re-raises when the stream cannot), and
+    ``finish`` once the stream is over: that ends the call's span (the stream claims
+    it) and logs it.
     """
 
     def __init__(

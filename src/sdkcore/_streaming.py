@@ -1,7 +1,7 @@
 """Typed Server-Sent Event streams: ``Stream[T]`` and ``AsyncStream[T]``.
 
-Both only move bytes: ``StreamCore`` (in ``_events``) decodes them, holds the items
-not yet delivered and decides whether a broken stream may go on (retry before the
+Both only move bytes: ``StreamCore`` (in ``_events``) decodes them, holds the events
+not delivered yet and decides whether a broken stream may go on (retry before the
 first item, opt-in reconnect) and when it has been idle too long.
 """
 
