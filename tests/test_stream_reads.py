@@ -271,3 +271,38 @@ async def test_aclose_from_another_task_ends_a_read_that_closing_does_not_end(
                 await anyio.sleep(0.05)  # the consumer now waits on the silent server
                 await stream.aclose()
     assert got == [0]
+
+
+# --- a subclass's own __next__ / __anext__ --------------------------------------------------
+
+
+class Doubled(Stream[Chunk]):
+    """A stream class whose ``__next__`` changes each item."""
+
+    def __next__(self) -> Chunk:
+        return Chunk(n=super().__next__().n * 2)
+
+
+class AsyncDoubled(AsyncStream[Chunk]):
+    """The async twin of ``Doubled``."""
+
+    async def __anext__(self) -> Chunk:
+        return Chunk(n=(await super().__anext__()).n * 2)
+
+
+def test_a_loop_over_a_stream_subclass_calls_its_own_next(
+    server: LoopbackServer, api: SyncAPIClient
+) -> None:
+    server.route("GET", PATH, body=body(3), content_type="text/event-stream")
+    stream = open_stream(api, Doubled)
+    assert [chunk.n for chunk in stream] == [0, 2, 4]
+    assert stream.response.is_closed
+
+
+async def test_a_loop_over_a_stream_subclass_calls_its_own_next_async(
+    server: LoopbackServer, async_api: AsyncAPIClient
+) -> None:
+    server.route("GET", PATH, body=body(3), content_type="text/event-stream")
+    stream = await aopen_stream(async_api, AsyncDoubled)
+    assert [chunk.n async for chunk in stream] == [0, 2, 4]
+    assert stream.response.is_closed

@@ -244,8 +244,13 @@ class StreamCore(Generic[_T]):
 
     def next_item(self) -> _T | NoItem:
         """The next item of the events waiting in ``pending``, handed to the caller now;
-        ``NOTHING`` when they make none (then read more, or see ``take_failure``)."""
-        item = self.events.next_item()
+        ``NOTHING`` when they make none (then read more, or see ``take_failure``). An
+        exception on the way ends the stream (``finish``) and propagates."""
+        try:
+            item = self.events.next_item()
+        except BaseException as exc:
+            self.finish(exc)
+            raise
         if item is not NoItem.NOTHING:
             if self.first_item_at is None:
                 self.first_item_at = self._clock()

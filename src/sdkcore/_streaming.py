@@ -88,17 +88,6 @@ class _StreamBase(Generic[_T]):
         """From sending the first attempt's request to delivering the first item."""
         return self._core.time_to_first_event
 
-    def _next_pending(self) -> _T | NoItem:
-        """The item of an event already received, without waiting; or ``NOTHING``."""
-        core = self._core
-        if not core.pending:
-            return NoItem.NOTHING
-        try:
-            return core.next_item()
-        except BaseException as exc:
-            core.finish(exc)
-            raise
-
     def _next_step(self) -> None:
         """Raise what comes before more bytes: an error event's error, or the end."""
         failure = self._core.take_failure()
@@ -150,9 +139,10 @@ class Stream(_StreamBase[_T]):
 
     def __iter__(self) -> Iterator[_T]:
         # A loop left early closes the stream: this generator is finalised at once.
+        # A subclass's own __next__ is what its loops call.
+        take = self._take if type(self).__next__ is vars(Stream)["__next__"] else self._next_or_end
         ended = False
         try:
-            take = self._take
             while (item := take()) is not _Over.END:
                 yield item
             ended = True
@@ -160,11 +150,17 @@ class Stream(_StreamBase[_T]):
             if not ended:
                 self.close()
 
+    def _next_or_end(self) -> _T | _Over:
+        try:
+            return next(self)
+        except StopIteration:
+            return _Over.END
+
     def _take(self) -> _T | _Over:
         """The next item, or ``END`` once the stream is over (then it is closed)."""
         core = self._core
         if core.pending:
-            item = self._next_pending()
+            item = core.next_item()
             if item is not NoItem.NOTHING:
                 return item
         if core.idle_timeout is not None:
@@ -228,10 +224,9 @@ class Stream(_StreamBase[_T]):
         self._restart(self._context.resend(self.response.request, recovery.headers))
 
     def _close_response(self) -> None:
-        if self._chunks is not None:
-            chunks, self._chunks = self._chunks, None
-            if isinstance(chunks, Generator):
-                chunks.close()
+        chunks, self._chunks = self._chunks, None
+        if isinstance(chunks, Generator):
+            chunks.close()
         self.response.close()
 
     def close(self) -> None:
@@ -276,7 +271,7 @@ class AsyncStream(_StreamBase[_T]):
 
     async def __anext__(self) -> _T:
         item: _T | NoItem | _Over
-        item = self._next_pending() if self._core.pending else NoItem.NOTHING
+        item = self._core.next_item() if self._core.pending else NoItem.NOTHING
         if item is NoItem.NOTHING:
             item = await self._advance()
             if item is _Over.END:
@@ -292,18 +287,14 @@ class AsyncStream(_StreamBase[_T]):
         return loop
 
     async def _loop(self) -> AsyncGenerator[_T, None]:
+        # A subclass's own __anext__ is what its loops call.
+        own = type(self).__anext__ is vars(AsyncStream)["__anext__"]
+        core, advance = self._core, self._advance if own else self._anext_or_end
         ended = False
         try:
-            core, advance = self._core, self._advance
             item: _T | NoItem | _Over
             while True:
-                item = NoItem.NOTHING
-                if core.pending:  # (_next_pending inline: once per item of a big chunk)
-                    try:
-                        item = core.next_item()
-                    except BaseException as exc:
-                        core.finish(exc)
-                        raise
+                item = core.next_item() if own and core.pending else NoItem.NOTHING
                 if item is NoItem.NOTHING:
                     item = await advance()
                     if item is _Over.END:
@@ -313,6 +304,12 @@ class AsyncStream(_StreamBase[_T]):
         finally:
             if not ended:
                 await self.close()
+
+    async def _anext_or_end(self) -> _T | _Over:
+        try:
+            return await self.__anext__()
+        except StopAsyncIteration:
+            return _Over.END
 
     async def _advance(self) -> _T | _Over:
         """The next item once more bytes came, or ``END`` (then the stream is closed)."""
