@@ -23,7 +23,8 @@ demo: $(STAMP)
 
 ## Everything CI runs: lint, strict types and type completeness, the docs (strict: a
 ## broken reference or a stale example fails), the suite under branch coverage with its
-## floor (fail_under in pyproject.toml). Stops at the first failure.
+## floor (fail_under in pyproject.toml), in two pytest-xdist workers. Stops at the first
+## failure.
 test: lint types docs coverage
 
 ## The fast loop for development: lint, types, tests without the slow ones.
@@ -49,7 +50,7 @@ docs: $(STAMP)
 
 coverage: $(STAMP)
 	rm -f .coverage .coverage.*
-	$(PY) -m coverage run -m pytest -q
+	$(PY) -m coverage run -m pytest -q -n 2
 	$(PY) -m coverage combine --quiet
 	$(PY) -m coverage report
 

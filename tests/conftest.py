@@ -6,7 +6,8 @@ SDK of ``_sdk.py`` pointed at it, with backoff waits recorded instead of slept.
 
 The whole session logs ``sdkcore`` at DEBUG into a handler that keeps every line
 showing a canary secret (the example SDK's key, or any ``sk-canary-`` value a test
-sends); when the session ends with one kept, it fails and prints them.
+sends); the test during which a line is kept fails (in every pytest-xdist worker), and a
+session that ends with one kept fails and prints them.
 """
 
 from __future__ import annotations
@@ -72,6 +73,16 @@ def pytest_configure(config: pytest.Config) -> None:
     logger = logging.getLogger("sdkcore")
     logger.addHandler(_CANARY_WATCH)
     logger.setLevel(logging.DEBUG)
+
+
+@pytest.fixture(autouse=True)
+def _no_canary_in_the_logs() -> Iterator[None]:
+    """Fails the test during which a canary reached a log line (also in xdist workers)."""
+    before = len(_CANARY_WATCH.leaks)
+    yield
+    leaks = _CANARY_WATCH.leaks[before:]
+    if leaks:
+        pytest.fail(f"a canary secret reached an sdkcore log line: {leaks[0][:500]}")
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

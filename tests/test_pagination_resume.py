@@ -320,7 +320,9 @@ def test_a_link_to_another_origin_is_refused_and_never_followed(
 
 # --- long runs of empty pages ------------------------------------------------------------------
 
-EMPTY_PAGES = 10_000
+# Twice the default recursion limit: a pager that recursed per page would overflow here
+# (Azure's async pager does at about 500).
+EMPTY_PAGES = 2_000
 
 
 def _empty_until_the_end(request: Request) -> Reply:
@@ -331,7 +333,7 @@ def _empty_until_the_end(request: Request) -> Reply:
 
 
 @pytest.mark.slow
-def test_ten_thousand_empty_pages_are_followed_without_recursion(
+def test_two_thousand_empty_pages_are_followed_without_recursion(
     server: LoopbackServer, things: Things
 ) -> None:
     server.route("GET", "/linked-things", handler=_empty_until_the_end)
@@ -342,7 +344,7 @@ def test_ten_thousand_empty_pages_are_followed_without_recursion(
 
 
 @pytest.mark.slow
-async def test_ten_thousand_empty_pages_are_followed_without_recursion_async(
+async def test_two_thousand_empty_pages_are_followed_without_recursion_async(
     server: LoopbackServer, athings: AsyncThings
 ) -> None:
     server.route("GET", "/linked-things", handler=_empty_until_the_end)
