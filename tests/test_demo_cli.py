@@ -145,15 +145,28 @@ def test_download_writes_the_file_with_progress_lines(mode: str, tmp_path: Path)
 
 
 @pytest.mark.slow
-def test_unreachable_server_prints_one_error_line_and_exits_nonzero() -> None:
-    result = run_cli("--base-url", "http://127.0.0.1:1", "--api-key", "sk-test", "raw")
+@pytest.mark.parametrize("mode", [[], ["--async"]], ids=["sync", "async"])
+def test_unreachable_server_prints_one_error_line_and_exits_nonzero(mode: list[str]) -> None:
+    result = run_cli(*mode, "--base-url", "http://127.0.0.1:1", "--api-key", "sk-test", "raw")
 
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
-    assert len(errors) == 1
-    assert errors[0].startswith("error: cannot connect to http://127.0.0.1:1: ")
+    assert errors == [
+        "error: Could not connect to 127.0.0.1:1: the connection was refused, "
+        "or the host is unreachable."
+    ]
     assert "sk-test" not in result.stdout + result.stderr
+
+
+@pytest.mark.slow
+def test_a_base_url_that_is_not_http_is_one_error_line_naming_it() -> None:
+    result = run_cli("--base-url", "not-a-url", "models")
+
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert errors == ["error: --base-url 'not-a-url': give an http:// or https:// URL"]
+    assert "placeholder" not in result.stderr  # refused before anything else is said
 
 
 @pytest.mark.slow

@@ -94,8 +94,8 @@ def describe_error(exc: BaseException) -> str:
         return f"timed out talking to {_origin(exc.request)}: {exc.message}"
     if isinstance(exc, APIConnectionError):
         cause = exc.__cause__
-        if isinstance(cause, httpx2.ConnectError):
-            return f"cannot connect to {_origin(exc.request)}: {cause}"
+        if isinstance(cause, httpx2.ConnectError):  # sdkcore's message, the same sync and async
+            return exc.message
         return f"connection to {_origin(exc.request)} lost: {cause or exc.message}"
     if isinstance(exc, OSError) and exc.filename is not None:
         return f"{exc.strerror or exc}: {exc.filename}"

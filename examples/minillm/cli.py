@@ -124,6 +124,8 @@ def connect(settings: Settings) -> Generator[Target]:
         raise CLIError("tour runs against the embedded server: drop --base-url / --api-key")
     if settings.command != "tour":
         base_url = base_url or from_environment(BASE_URL_ENV)
+    if base_url and not base_url.startswith(("http://", "https://")):
+        raise CLIError(f"--base-url {base_url!r}: give an http:// or https:// URL")
     if base_url or api_key:
         if settings.faults:
             raise CLIError("--faults switches the embedded server's faults; drop --base-url")
