@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # basedpyright finds the installed packages through the python on PATH: the venv's.
 BASEDPYRIGHT := PATH="$(abspath $(BIN)):$$PATH" $(BIN)/basedpyright
 
-.PHONY: demo test check lint types docs coverage dist bench gen-check example-sdk clean
+.PHONY: demo test test-aiohttp check lint types docs coverage dist bench gen-check example-sdk clean
 
 # editable_mode=compat installs sdkcore as a plain path entry (.pth), which type
 # checkers follow; setuptools' import-hook editable installs are invisible to them.
@@ -30,6 +30,10 @@ test: lint types docs coverage
 ## The fast loop for development: lint, types, tests without the slow ones.
 check: lint types
 	$(PY) -m pytest -q -m "not slow" -x
+
+## The async suite again with sdkcore.AiohttpClient under every AsyncAPIClient (asyncio).
+test-aiohttp: $(STAMP)
+	$(PY) -m pytest -q -n 2 -p tests.aiohttp_suite tests -k "asyncio or aiohttp"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests examples tools benchmarks docs

@@ -18,6 +18,7 @@ import httpx2
 import pytest
 import trio
 
+from _pool import lent_out
 from sdkcore import (
     APIConnectionError,
     APIResponse,
@@ -116,13 +117,6 @@ raw_fetch = to_raw_response_wrapper(fetch)
 araw_fetch = async_to_raw_response_wrapper(afetch)
 streamed_fetch = to_streamed_response_wrapper(fetch)
 astreamed_fetch = async_to_streamed_response_wrapper(afetch)
-
-
-def lent_out(http: httpx2.Client | httpx2.AsyncClient) -> int:
-    """Connections of ``http``'s pool still serving a response (httpcore2's pool internals)."""
-    pool: Any = http._transport._pool  # type: ignore[union-attr]  # HTTPTransport's pool
-    busy = [c for c in pool.connections if not c.is_idle() and not c.is_closed()]
-    return len(pool._requests) + len(busy)
 
 
 @contextlib.contextmanager

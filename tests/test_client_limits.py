@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import httpx2
 import pytest
 
+from _pool import lent_out
 from sdkcore import (
     APIResponse,
     AsyncAPIClient,
@@ -68,13 +69,6 @@ async def afetch(
 raw_fetch = to_raw_response_wrapper(fetch)
 streamed_fetch = to_streamed_response_wrapper(fetch)
 astreamed_fetch = async_to_streamed_response_wrapper(afetch)
-
-
-def lent_out(http: httpx2.Client | httpx2.AsyncClient) -> int:
-    """Connections of ``http``'s pool still serving a response (httpcore2's pool internals)."""
-    pool: Any = http._transport._pool  # type: ignore[union-attr]  # HTTPTransport's pool
-    busy = [c for c in pool.connections if not c.is_idle() and not c.is_closed()]
-    return len(pool._requests) + len(busy)
 
 
 def endless(request: Request) -> Reply:

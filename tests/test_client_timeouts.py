@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import httpx2
 import pytest
 
+from _pool import lent_out
 from sdkcore import (
     APIConnectionError,
     APITimeoutError,
@@ -415,11 +416,6 @@ def test_default_timeout_is_ten_minutes_with_a_five_second_connect() -> None:
 
 #: A head of about 150 bytes, a byte every 50 ms: about 7.5 s if nothing bounds it.
 TRICKLE = TrickleHeaders(0.05)
-
-
-def lent_out(http: httpx2.Client | httpx2.AsyncClient) -> int:
-    pool: Any = http._transport._pool  # type: ignore[union-attr]  # httpcore2's pool
-    return len(pool._requests)
 
 
 def test_trickled_headers_cannot_hold_a_sync_call_past_its_timeout(

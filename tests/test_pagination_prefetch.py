@@ -14,6 +14,7 @@ import anyio
 import pytest
 
 from _pages_sdk import AsyncThings, Catalogue, ids
+from _pool import lent_out
 from sdkcore import InternalServerError
 from sdkcore.testing import Fail, OnAttempts, Stall
 
@@ -46,11 +47,6 @@ async def _first_ids(pages: AsyncPageIterator[Any], into: list[str]) -> None:
     async with pages:
         async for page in pages:
             into.append(page.data[0].id)
-
-
-def _lent_out(client: AsyncAcme) -> int:
-    pool: Any = client._client._transport._pool  # type: ignore[attr-defined]  # httpcore2's
-    return len(pool._requests)
 
 
 @pytest.mark.parametrize("prefetch", [1, 2])
@@ -96,7 +92,7 @@ async def test_breaking_out_cancels_the_fetch_ahead_and_returns_its_connection(
             break
     assert time.monotonic() - started < 3
     assert len(server.requests) == 2
-    assert _lent_out(async_client) == 0
+    assert lent_out(async_client._client) == 0
 
 
 async def test_cancellation_cancels_the_fetch_ahead_and_returns_its_connection(
@@ -111,7 +107,7 @@ async def test_cancellation_cancels_the_fetch_ahead_and_returns_its_connection(
                 await anyio.sleep(5)  # handling the page takes longer than we wait
     assert scope.cancelled_caught
     assert handled == [3]
-    assert _lent_out(async_client) == 0
+    assert lent_out(async_client._client) == 0
 
 
 async def test_a_fetch_that_failed_ahead_is_raised_when_iteration_reaches_its_page(
