@@ -8,14 +8,10 @@ documents (and two runs of one) never collide in ``sys.modules``.
 from __future__ import annotations
 
 import importlib
-import inspect
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pytest
-
-import sdkcore
 from sdkcore.gen.generate import Generated, generate
 
 if TYPE_CHECKING:
@@ -55,22 +51,6 @@ def import_package(out: Path, package: str) -> ModuleType:
         return importlib.import_module(package)
     finally:
         sys.path.remove(str(out))
-
-
-def requires_runtime(*names: str) -> pytest.MarkDecorator:
-    """Skip a test until sdkcore exports ``names`` (contract sections still being built).
-
-    ``default_query`` stands for the clients' ``default_query=`` argument.
-    """
-    client_arguments = inspect.signature(sdkcore.SyncAPIClient.__init__).parameters
-    missing = [
-        name
-        for name in names
-        if not hasattr(sdkcore, name) and not (name == "default_query" and name in client_arguments)
-    ]
-    return pytest.mark.skipif(
-        bool(missing), reason=f"sdkcore does not export {', '.join(missing)} yet"
-    )
 
 
 def write_document(

@@ -6,7 +6,6 @@ import datetime
 from typing import TYPE_CHECKING
 
 import pytest
-from _gen_helpers import requires_runtime
 
 import sdkcore
 
@@ -273,7 +272,6 @@ def test_a_status_error_is_the_package_s_error_class(
         client.adoptions.create(name="Rex")
 
 
-@requires_runtime("path_template")
 def test_a_list_query_parameter_repeats_its_name(
     server: LoopbackServer, sdk: Callable[[str], ModuleType]
 ) -> None:
@@ -284,7 +282,6 @@ def test_a_list_query_parameter_repeats_its_name(
     assert server.requests[-1].query_items == [("list", "x"), ("list", "y")]
 
 
-@requires_runtime("path_template", "SyncPage")
 def test_path_parameters_are_one_escaped_segment(
     server: LoopbackServer, sdk: Callable[[str], ModuleType]
 ) -> None:
@@ -387,7 +384,6 @@ async def test_a_multipart_body_sends_file_parts_and_form_fields_async(
     assert form.files["file"][0].data == b"abc"
 
 
-@requires_runtime("default_query")
 def test_an_api_key_query_scheme_sends_the_key_with_every_call(
     server: LoopbackServer, sdk: Callable[[str], ModuleType]
 ) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-from _gen_helpers import requires_runtime
 
 import sdkcore
 from sdkcore.testing import Reply
@@ -16,12 +15,7 @@ if TYPE_CHECKING:
 
     from sdkcore.testing import LoopbackServer, Request
 
-pytestmark = [
-    pytest.mark.anyio,
-    requires_runtime(
-        "SyncPage", "SyncCursorPage", "SyncOffsetPage", "SyncLinkPage", "AsyncPaginator"
-    ),
-]
+pytestmark = pytest.mark.anyio
 
 THINGS = [{"id": f"t{index}"} for index in range(5)]
 
