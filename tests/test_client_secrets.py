@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import logging
+import pickle
 from typing import TYPE_CHECKING, Any
 
 import httpx2
@@ -360,3 +361,61 @@ def test_redact_url_keeps_the_url_and_hides_only_secret_values() -> None:
     assert redact_url(url) == "https://h/v1/x?Key=<redacted>&limit=2&token=<redacted>#frag"
     assert redact_url("https://h/v1/x") == "https://h/v1/x"
     assert redact_url("https://h/?limit=2", {"limit"}) == "https://h/?limit=<redacted>"
+
+
+def test_an_error_while_reading_a_body_pickles_without_the_clients_secret_headers(
+    loopback_server: LoopbackServer,
+) -> None:
+    loopback_server.route("GET", "/cut", text="x" * 10_000, fault=CutAfter(100))
+    headers = {"X-Session-Token": SESSION}  # secret for this client only, not by default
+    with (
+        Client(loopback_server.url, max_retries=0) as client,
+        streamed_fetch(client, "/cut", extra_headers=headers) as response,
+        pytest.raises(APIConnectionError) as info,
+    ):
+        response.read()
+    data = pickle.dumps(info.value)
+    assert SESSION.encode() not in data
+    assert CANARY.encode() not in data
+    assert "<redacted>" in pickle.loads(data).request.headers["x-session-token"]
+
+
+PASSWORD = "pw-canary-3b8e1f"
+
+
+def test_credentials_in_the_base_url_never_show_in_logs_reprs_or_errors(
+    loopback_server: LoopbackServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    loopback_server.route("GET", "/missing", handler=echo_as_text)
+    base_url = loopback_server.url.replace("http://", f"http://me:{PASSWORD}@")
+    with (
+        caplog.at_level(logging.DEBUG, logger="sdkcore"),
+        Client(base_url, max_retries=0) as client,
+    ):
+        with pytest.raises(NotFoundError) as info:
+            fetch(client, "/missing")
+        shown = [repr(client), caplog.text, str(info.value), repr(info.value)]
+    for text in shown:
+        assert PASSWORD not in text
+    assert "http://<redacted>@127.0.0.1" in caplog.text
+
+
+def test_redact_url_hides_the_userinfo_of_an_absolute_url_only() -> None:
+    assert redact_url("https://me:pw@h/x?key=k") == "https://<redacted>@h/x?key=<redacted>"
+    assert redact_url("https://me@h:8443/") == "https://<redacted>@h:8443/"
+    assert redact_url("https://h/a@b?to=c@d#e@f") == "https://h/a@b?to=c@d#e@f"
+    assert redact_url("/relative/a@b") == "/relative/a@b"
+    assert redact_url("https://me:pw@h/", userinfo="REDACTED:REDACTED") == (
+        "https://REDACTED:REDACTED@h/"
+    )
+
+
+def test_a_status_error_pickles_without_the_clients_secret_headers(
+    loopback_server: LoopbackServer,
+) -> None:
+    loopback_server.route("GET", "/echo-text", handler=echo_as_text)
+    with Client(loopback_server.url, max_retries=0) as client, pytest.raises(NotFoundError) as info:
+        fetch(client, "/echo-text", extra_headers={"X-Session-Token": SESSION})
+    data = pickle.dumps(info.value)
+    assert SESSION.encode() not in data
+    assert "<redacted>" in pickle.loads(data).request.headers["x-session-token"]

@@ -306,6 +306,18 @@ def test_secret_query_values_are_absent_from_url_full_and_every_attribute(
     assert_no_secret_in_spans(exporter, server)
 
 
+def test_credentials_in_the_url_show_as_the_conventions_redacted_pair(
+    server: LoopbackServer, provider: TracerProvider, exporter: InMemorySpanExporter
+) -> None:
+    server.route("GET", "/things/t1", json={"id": "t1"})
+    base_url = server.url.replace("http://", f"http://me:{CANARY}@")
+    with Acme(base_url, tracer_provider=provider) as client:
+        templated(client, "t1")
+    _, (attempt,) = finished(exporter)
+    url = server.url_for("/things/t1").replace("http://", "http://REDACTED:REDACTED@")
+    assert attributes_of(attempt)["url.full"] == url
+
+
 async def test_secret_query_values_are_absent_from_url_full_and_every_attribute_async(
     server: LoopbackServer, provider: TracerProvider, exporter: InMemorySpanExporter
 ) -> None:

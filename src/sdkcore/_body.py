@@ -20,11 +20,13 @@ import anyio
 import httpx2
 
 from ._exceptions import APIConnectionError, APITimeoutError, BodyTooLargeError
+from ._secrets import DEFAULT_SECRETS
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable, Generator, Iterator
 
     from ._context import BodyLimits
+    from ._secrets import Secrets
 
 _T = TypeVar("_T")
 
@@ -55,20 +57,31 @@ _DEADLINE_MESSAGE = "The call's deadline passed while reading the body."
 
 
 @contextmanager
-def map_transport_errors(request: httpx2.Request) -> Generator[None]:
+def map_transport_errors(
+    request: httpx2.Request, secrets: Secrets = DEFAULT_SECRETS
+) -> Generator[None]:
     """Re-raise httpx2's timeouts as ``APITimeoutError`` and other transport errors as
     ``APIConnectionError``, the original kept as ``__cause__``."""
     try:
         yield
     except TRANSPORT_ERRORS as exc:
-        raise transport_error(exc, request) from exc
+        raise transport_error(exc, request, secrets) from exc
 
 
-def transport_error(exc: Exception, request: httpx2.Request) -> APIConnectionError:
-    """``APITimeoutError`` for an httpx2 timeout, else ``APIConnectionError`` naming ``exc``.
+def transport_error(
+    exc: Exception, request: httpx2.Request, secrets: Secrets = DEFAULT_SECRETS
+) -> APIConnectionError:
+    """``APITimeoutError`` for an httpx2 timeout, else ``APIConnectionError`` naming ``exc``;
+    ``secrets`` are the names a pickle of the error leaves out.
 
     A refused connection reads the same in sync and async code.
     """
+    error = _transport_error(exc, request)
+    error._secrets = secrets  # pyright: ignore[reportPrivateUsage]  # pickles redact these
+    return error
+
+
+def _transport_error(exc: Exception, request: httpx2.Request) -> APIConnectionError:
     if isinstance(exc, httpx2.TimeoutException):
         return APITimeoutError(request)
     if isinstance(exc, httpx2.ConnectError):

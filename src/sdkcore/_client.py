@@ -247,7 +247,7 @@ class SyncAPIClient(BaseClient[httpx2.Client]):
 
     def _resend(self, request: httpx2.Request, headers: Mapping[str, str]) -> httpx2.Response:
         again = self._again(request, headers)
-        with map_transport_errors(again):
+        with map_transport_errors(again, self._context.secrets):
             response = self._client.send(again, stream=True, follow_redirects=False)
             if response.status_code < 400:
                 return response
@@ -426,7 +426,7 @@ class AsyncAPIClient(BaseClient[httpx2.AsyncClient]):
 
     async def _resend(self, request: httpx2.Request, headers: Mapping[str, str]) -> httpx2.Response:
         again = self._again(request, headers)
-        with map_transport_errors(again):
+        with map_transport_errors(again, self._context.secrets):
             response = await self._client.send(again, stream=True, follow_redirects=False)
             if response.status_code < 400:
                 return response

@@ -162,6 +162,13 @@ class ClientContext:
         message = self.secrets.scrub(
             f"Error code: {response.status_code} - {body!r}", response.request
         )
+        return self.build_status_error(message, body=body, response=response)
+
+    def build_status_error(
+        self, message: str, *, body: object, response: httpx2.Response
+    ) -> APIStatusError:
+        """The SDK's ``_make_status_error``, the error carrying this client's secret names
+        (which its pickle leaves out)."""
         error = self.make_status_error(message, body=body, response=response)
         error._secrets = self.secrets  # pyright: ignore[reportPrivateUsage]  # pickles redact these
         return error
@@ -232,15 +239,8 @@ class CallContext:
         return self.shared.strict
 
     def status_error(self, response: httpx2.Response, content: bytes) -> APIStatusError:
-        """The SDK's error for a 4xx/5xx ``response`` with the bytes of its body.
-
-        A credential the server echoes back is scrubbed from the message.
-        """
-        body = decode_error_body(content)
-        message = self.secrets.scrub(
-            f"Error code: {response.status_code} - {body!r}", response.request
-        )
-        return self.shared.make_status_error(message, body=body, response=response)
+        """The SDK's error for a 4xx/5xx ``response``; see ``ClientContext.status_error``."""
+        return self.shared.status_error(response, content)
 
     def resend(self, request: httpx2.Request, headers: Mapping[str, str]) -> httpx2.Response:
         """Send ``request`` again with ``headers`` added (sync clients)."""

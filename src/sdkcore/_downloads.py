@@ -204,7 +204,7 @@ class StreamedBinaryAPIResponse(APIResponse[bytes]):
                     if again is not None:
                         self._send_again(request, again, plan, out)
                     response = self.http_response
-                    with map_transport_errors(response.request):
+                    with map_transport_errors(response.request, ctx.secrets):
                         for chunk in response.iter_bytes(chunk_size):
                             out.write(chunk)
                             plan.advance(len(chunk))
@@ -250,7 +250,7 @@ class AsyncStreamedBinaryAPIResponse(AsyncAPIResponse[bytes]):
                         if again is not None:
                             await self._send_again(request, again, plan, out)
                         response = self.http_response
-                        with map_transport_errors(response.request):
+                        with map_transport_errors(response.request, ctx.secrets):
                             chunks = response.aiter_bytes(chunk_size)
                             async with unwound(response, chunks) as body:
                                 async for chunk in body:

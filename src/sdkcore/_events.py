@@ -173,14 +173,14 @@ class EventInterpreter(Generic[_T]):
         # A server may echo the credential it got; the message never shows it.
         message = self._ctx.secrets.scrub(message, self._response.request)
         if status is None or status < 400:
-            return APIError(message, self._response.request, body=error)
+            plain = APIError(message, self._response.request, body=error)
+            plain._secrets = self._ctx.secrets  # pyright: ignore[reportPrivateUsage]  # pickles redact these
+            return plain
         # The response the event stands for: the stream's, with the event's status.
         response = httpx2.Response(
             status, headers=self._response.headers, request=self._response.request
         )
-        built = self._ctx.shared.make_status_error(message, body=error, response=response)
-        built._secrets = self._ctx.secrets  # pyright: ignore[reportPrivateUsage]  # pickles redact these
-        return built
+        return self._ctx.shared.build_status_error(message, body=error, response=response)
 
     @property
     def retryable_error(self) -> bool:

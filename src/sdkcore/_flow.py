@@ -195,8 +195,7 @@ def _after_transport_error(
     outcome = ctx.policy.after_transport_error(
         retries, is_timeout=isinstance(exc, httpx2.TimeoutException)
     )
-    error = transport_error(exc, request)
-    error._secrets = ctx.secrets  # pyright: ignore[reportPrivateUsage]  # pickles redact these
+    error = transport_error(exc, request, ctx.secrets)
     if not isinstance(outcome, Retry):
         _log_stop(ctx, request, outcome)
         raise error from exc

@@ -295,7 +295,7 @@ class APIResponse(BaseAPIResponse[R]):
         if hasattr(response, "_content"):  # read already: no I/O, no limit to check
             return response.content
         self._check_not_consumed()
-        with map_transport_errors(self.http_request):
+        with map_transport_errors(self.http_request, self._context.secrets):
             return read_bounded(response, body_limit(response, self._context.limits))
 
     def text(self) -> str:
@@ -315,19 +315,19 @@ class APIResponse(BaseAPIResponse[R]):
     def iter_bytes(self, chunk_size: int | None = None) -> Iterator[bytes]:
         """Iterate the decoded body; transport failures raise ``APIConnectionError``."""
         self._iterated = True
-        with map_transport_errors(self.http_request):
+        with map_transport_errors(self.http_request, self._context.secrets):
             yield from self.http_response.iter_bytes(chunk_size)
 
     def iter_text(self, chunk_size: int | None = None) -> Iterator[str]:
         """Iterate the body as text."""
         self._iterated = True
-        with map_transport_errors(self.http_request):
+        with map_transport_errors(self.http_request, self._context.secrets):
             yield from self.http_response.iter_text(chunk_size)
 
     def iter_lines(self) -> Iterator[str]:
         """Iterate the body line by line, without the line endings."""
         self._iterated = True
-        with map_transport_errors(self.http_request):
+        with map_transport_errors(self.http_request, self._context.secrets):
             yield from self.http_response.iter_lines()
 
 
@@ -359,7 +359,7 @@ class AsyncAPIResponse(BaseAPIResponse[R]):
         if hasattr(response, "_content"):  # read already: no I/O, no limit to check
             return response.content
         self._check_not_consumed()
-        with map_transport_errors(self.http_request):
+        with map_transport_errors(self.http_request, self._context.secrets):
             return await aread_bounded(response, body_limit(response, self._context.limits))
 
     async def text(self) -> str:
@@ -379,7 +379,7 @@ class AsyncAPIResponse(BaseAPIResponse[R]):
     async def iter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
         """Iterate the decoded body; transport failures raise ``APIConnectionError``."""
         self._iterated = True
-        with map_transport_errors(self.http_request):
+        with map_transport_errors(self.http_request, self._context.secrets):
             async with unwound(
                 self.http_response, self.http_response.aiter_bytes(chunk_size)
             ) as parts:
@@ -389,7 +389,7 @@ class AsyncAPIResponse(BaseAPIResponse[R]):
     async def iter_text(self, chunk_size: int | None = None) -> AsyncIterator[str]:
         """Iterate the body as text."""
         self._iterated = True
-        with map_transport_errors(self.http_request):
+        with map_transport_errors(self.http_request, self._context.secrets):
             async with unwound(
                 self.http_response, self.http_response.aiter_text(chunk_size)
             ) as parts:
@@ -399,7 +399,7 @@ class AsyncAPIResponse(BaseAPIResponse[R]):
     async def iter_lines(self) -> AsyncIterator[str]:
         """Iterate the body line by line, without the line endings."""
         self._iterated = True
-        with map_transport_errors(self.http_request):
+        with map_transport_errors(self.http_request, self._context.secrets):
             async with unwound(self.http_response, self.http_response.aiter_lines()) as parts:
                 async for line in parts:
                     yield line

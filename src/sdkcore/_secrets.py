@@ -60,17 +60,20 @@ def redact_headers(
     return {name: REDACTED if name.lower() in lowered else value for name, value in _pairs(headers)}
 
 
-def redact_url(url: object, secret: Iterable[str] = DEFAULT_SECRET_QUERY_PARAMS) -> str:
-    """``url`` as text with the value of every secret query parameter replaced.
+def redact_url(
+    url: object, secret: Iterable[str] = DEFAULT_SECRET_QUERY_PARAMS, *, userinfo: str = REDACTED
+) -> str:
+    """``url`` as text with its credentials replaced: the value of every secret query
+    parameter, and a ``user:password@`` (by ``userinfo``).
 
     Every URL sdkcore shows (log lines, reprs, errors, spans) goes through this
     function. Names are compared case-insensitively; the rest of the URL is kept
     exactly as given.
 
-    >>> redact_url("https://h/v1/x?key=sk-123&limit=2")
-    'https://h/v1/x?key=<redacted>&limit=2'
+    >>> redact_url("https://me:pw@h/v1/x?key=sk-123&limit=2")
+    'https://<redacted>@h/v1/x?key=<redacted>&limit=2'
     """
-    text = str(url)
+    text = _without_userinfo(str(url), userinfo)
     base, mark, query = text.partition("?")
     if not mark:
         return text
@@ -82,6 +85,17 @@ def redact_url(url: object, secret: Iterable[str] = DEFAULT_SECRET_QUERY_PARAMS)
         secret_name = unquote_plus(name).lower() in lowered
         parts.append(f"{name}={REDACTED}" if equals and secret_name else part)
     return f"{base}?{'&'.join(parts)}{hash_mark}{fragment}"
+
+
+def _without_userinfo(text: str, placeholder: str) -> str:
+    scheme, separator, rest = text.partition("://")
+    if not separator:
+        return text
+    authority = rest
+    for mark in "/?#":
+        authority = authority.partition(mark)[0]
+    at = authority.rfind("@")
+    return text if at < 0 else f"{scheme}://{placeholder}{rest[at:]}"
 
 
 def secret_query_values(url: object, secret: Iterable[str]) -> list[str]:
@@ -146,9 +160,9 @@ class Secrets:
         """``headers`` with secret values replaced; see ``redact_headers``."""
         return redact_headers(headers, self.headers)
 
-    def url(self, url: object) -> str:
-        """``url`` with secret query values replaced; see ``redact_url``."""
-        return redact_url(url, self.query)
+    def url(self, url: object, *, userinfo: str = REDACTED) -> str:
+        """``url`` with its credentials replaced; see ``redact_url``."""
+        return redact_url(url, self.query, userinfo=userinfo)
 
     def scrub(self, text: str, request: httpx2.Request) -> str:
         """``text`` without any secret that ``request`` carried, in a header or the query."""

@@ -194,7 +194,8 @@ class Stream(_StreamBase[_T]):
                 try:
                     chunk = next(chunks, None)
                 except TRANSPORT_ERRORS as exc:
-                    raise transport_error(exc, self.response.request) from exc
+                    secrets = self._context.secrets
+                    raise transport_error(exc, self.response.request, secrets) from exc
             else:
                 chunk = self._read_by(chunks, core.read_deadline())
             if chunk is None:
@@ -209,7 +210,8 @@ class Stream(_StreamBase[_T]):
         request = self.response.request
         clock = self._context.timing.clock
         try:
-            with map_transport_errors(request), deadline_scope(deadline, clock):
+            secrets = self._context.secrets
+            with map_transport_errors(request, secrets), deadline_scope(deadline, clock):
                 return next(chunks, None)
         except APIError:
             # A read that ended at the idle deadline is the idle timeout, not a drop.
@@ -357,7 +359,8 @@ class AsyncStream(_StreamBase[_T]):
                 except TRANSPORT_ERRORS as exc:
                     if self._closed:  # the read failed because another task closed us
                         raise _End from None
-                    raise transport_error(exc, self.response.request) from exc
+                    secrets = self._context.secrets
+                    raise transport_error(exc, self.response.request, secrets) from exc
                 finally:
                     self._reading = False
                 if self._closed:  # closed by another task while this read waited
@@ -369,7 +372,7 @@ class AsyncStream(_StreamBase[_T]):
     async def _read_interruptible(self, chunks: AsyncIterator[bytes]) -> bytes:
         """The next chunk within the idle deadline, the read cancelled by ``close()``."""
         with (
-            map_transport_errors(self.response.request),
+            map_transport_errors(self.response.request, self._context.secrets),
             self._interruptible(self._core.idle_deadline(anyio.current_time())),
         ):
             chunk = await anext(chunks, None)

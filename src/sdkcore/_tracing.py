@@ -138,13 +138,12 @@ class CallTracer:
     def attempt(self, parent: Span, name: str, request: httpx2.Request, retry: int) -> Span:
         """A CLIENT span for one attempt under ``parent``; retries count from 1."""
         url = request.url
-        if url.userinfo:
-            url = url.copy_with(username="REDACTED", password="REDACTED")
         attributes: dict[str, AttributeValue] = {
             "http.request.method": _method(request.method),
             "server.address": url.host,
             "server.port": url.port or _DEFAULT_PORTS.get(url.scheme, 0),
-            "url.full": self.secrets.url(url),
+            # The semantic conventions' spelling for credentials in a URL.
+            "url.full": self.secrets.url(url, userinfo="REDACTED:REDACTED"),
         }
         if request.method not in _KNOWN_METHODS:
             attributes["http.request.method_original"] = request.method
