@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from .docstrings import docstring
 from .emit_methods import MethodWriter
-from .emit_types import header
+from .emit_types import header, module_source
 from .imports import Imports
 
 if TYPE_CHECKING:
@@ -111,21 +111,11 @@ def _module(api: Api, resource: Resource, variants: tuple[bool, ...], split: Spl
         for raw in (True, False):
             body.extend(_wrapper_class(context, resource, is_async=is_async, raw=raw))
     name = resource.class_name
-    exported = ", ".join(f'"{"Async" if is_async else ""}{name}"' for is_async in variants)
+    exported = [f"{'Async' if is_async else ''}{name}" for is_async in variants]
     doc = resource_doc(resource)
     if variants == (True,):
         doc = f"`Async{name}`, the async twin of `{name}`: {doc}"
-    parts = [
-        header(api),
-        *docstring(doc, ""),
-        "",
-        imports.render(),
-        f"__all__ = [{exported}]",
-        "",
-        "",
-        *body,
-    ]
-    return "\n".join(parts).rstrip() + "\n"
+    return module_source(api, doc, imports, exported, body)
 
 
 @dataclass(frozen=True, slots=True)

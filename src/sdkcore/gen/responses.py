@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-from .model import AliasDef, DefRef, ListOf, ObjectDef, PageKind, Param, Prim, Response, TypeExpr
+from .finalize import object_of
+from .model import ListOf, PageKind, Param, Prim, Response, TypeExpr
 from .raw import as_mapping
 from .typeexpr import strip_none
 
@@ -147,19 +148,6 @@ def _stream_mode(
     return "never" if has_other else "always"
 
 
-def _object_of(schemas: Schemas, expr: TypeExpr) -> ObjectDef | None:
-    seen: set[str] = set()
-    while isinstance(expr, DefRef) and expr.key not in seen:
-        seen.add(expr.key)
-        found = schemas.defs.get(expr.key)
-        if isinstance(found, ObjectDef):
-            return found
-        if not isinstance(found, AliasDef):
-            return None
-        expr = found.type
-    return None
-
-
 def page_of(
     schemas: Schemas,
     expr: TypeExpr,
@@ -177,7 +165,7 @@ def page_of(
         return None, None
     if isinstance(expr, ListOf) and (has_link or setting == "link"):
         return "link", expr.item
-    target = _object_of(schemas, expr)
+    target = object_of(schemas.defs, expr)
     fields = {field.wire: field for field in target.fields} if target is not None else {}
     data = strip_none(fields["data"].type) if "data" in fields else None
     if not isinstance(data, ListOf):

@@ -343,9 +343,6 @@ class Schemas:
         tag = (as_mapping(schema.get("discriminator")) or {}).get("propertyName")
         return union(types, tag if isinstance(tag, str) else None)
 
-    def _member(self, member: object, loc: Loc, hint: str, depth: int) -> TypeExpr:
-        return self.type_of(member, loc, hint, depth + 1)
-
     def _all_of(self, schema: dict[str, object], loc: Loc, hint: str, depth: int) -> TypeExpr:
         types = [
             self.type_of(member, loc.child("allOf", index), hint, depth + 1)
