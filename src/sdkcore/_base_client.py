@@ -141,7 +141,6 @@ class BaseClient(Generic[_HttpClientT]):
         self._timeout: TimeoutTypes = timeout
         self._custom_headers = dict(given.default_headers or {})
         self._default_query = dict(given.default_query or {})
-        self._hooks = given.hooks
         self._owns_client = owns
         self._client = self._adopt_http_client(
             self._create_http_client() if http_client is None else http_client
@@ -325,10 +324,10 @@ class BaseClient(Generic[_HttpClientT]):
         """The base URL's query, then the default query, then the call's (later wins)."""
         if not (params or self._default_query):
             return self._base_query or None
-        merged = {**self._default_query, **params}
-        called = {name for name, _ in self._query_format.stringify_items(merged)}
+        items = tuple(self._query_format.stringify_items({**self._default_query, **params}))
+        called = {name for name, _ in items}
         kept = tuple(pair for pair in self._base_query if pair[0] not in called)
-        return kept + tuple(self._query_format.stringify_items(merged)) or None
+        return kept + items or None
 
     def _call_headers(
         self, options: FinalRequestOptions, cast_to: object, stream: bool

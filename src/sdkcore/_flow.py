@@ -24,6 +24,7 @@ from ._hooks import Hooks
 from ._logging import http_log, retry_log, watch_attempt
 from ._options import ReturnMode
 from ._retries import Retry, Stop
+from ._secrets import same_origin
 
 if TYPE_CHECKING:
     from ._context import CallContext
@@ -243,15 +244,11 @@ def _send_following_redirects(
 def _keep_secrets_to_their_origin(
     ctx: CallContext, previous: httpx2.Request, following: httpx2.Request
 ) -> None:
-    if _origin(following.url) == _origin(previous.url):
+    if same_origin(following.url, previous.url):
         return
     for name in list(following.headers):
         if name.lower() in ctx.secrets.headers:
             del following.headers[name]
-
-
-def _origin(url: httpx2.URL) -> tuple[str, str, int | None]:
-    return (url.scheme, url.host, url.port)
 
 
 def _after_error_status(

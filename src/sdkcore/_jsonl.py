@@ -15,10 +15,10 @@ import pydantic
 from ._body import map_transport_errors
 from ._constants import DEFAULT_MAX_LINE_SIZE
 from ._exceptions import APIResponseValidationError, JSONLDecodeError
-from ._models import load_json
+from ._models import json_loader
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncGenerator, Iterator
+    from collections.abc import AsyncGenerator, Callable, Iterator
     from types import TracebackType
 
     import httpx2
@@ -44,10 +44,10 @@ class JSONLines(Generic[_T]):
         max_line_size: int | None,
         strict: bool,
     ) -> None:
-        self._line_type = line_type
         self._response = response
         self._max = max_line_size
-        self._strict = strict
+        #: Line to item, for the line type, looked up once.
+        self._load: Callable[[bytes], _T] = json_loader(line_type, strict=strict)
         # The unfinished line, in parts: joining only at a line end keeps a long
         # line fed in small chunks linear.
         self._parts: list[bytes] = []
@@ -93,7 +93,7 @@ class JSONLines(Generic[_T]):
     def _item(self, line: bytes) -> _T:
         self._check(len(line))
         try:
-            item: _T = load_json(self._line_type, line, strict=self._strict)
+            item = self._load(line)
         except pydantic.ValidationError as exc:
             text = line[:200].decode("utf-8", errors="replace")
             raise APIResponseValidationError(

@@ -18,12 +18,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, TypedDict
 
 from ._constants import (
-    DEFAULT_SECRET_QUERY_PARAMS,
     OVERRIDE_CAST_TO_HEADER,
     RAW_RESPONSE_HEADER,
-    REDACTED,
 )
-from ._secrets import redact_headers, redact_url
+from ._secrets import redact_headers, redact_params, redact_url
 from ._types import (
     NOT_GIVEN,
     Headers,
@@ -112,10 +110,7 @@ class FinalRequestOptions:
 
     def __repr__(self) -> str:
         # Header values and query parameters may carry credentials: shown redacted.
-        params = {
-            name: REDACTED if name.lower() in DEFAULT_SECRET_QUERY_PARAMS else value
-            for name, value in self.params.items()
-        }
+        params = redact_params(self.params)
         return (
             f"FinalRequestOptions(method={self.method!r}, url={redact_url(self.url)!r}, "
             f"params={params!r}, headers={redact_headers(_as_text(self.headers))!r}, "

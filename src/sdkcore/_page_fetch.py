@@ -66,7 +66,7 @@ def _carry_token(exc: SdkError, token: str | None) -> None:
     """Let ``exc`` say where to resume: the token of the page whose fetch failed."""
     if token is None:
         return
-    setattr(exc, "continuation_token", token)  # noqa: B010  # SdkError declares no such field
+    exc.continuation_token = token
     exc.add_note(f"Resume the listing at this page with continuation_token={token!r}")
 
 

@@ -23,10 +23,9 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Final
 
 import httpx2
-from typing_extensions import TypeIs
 
-from ._constants import REDACTED
 from ._exceptions import SdkError
+from ._secrets import same_origin
 from ._typing import is_json_object
 
 if TYPE_CHECKING:
@@ -36,6 +35,7 @@ if TYPE_CHECKING:
     from ._options import FinalRequestOptions
 
 __all__ = [
+    "FIRST_TRAIL",
     "MAX_TOKEN_LENGTH",
     "RECENT_KEPT",
     "NextPage",
@@ -56,7 +56,6 @@ _BASE64URL: Final = re.compile(r"[A-Za-z0-9_-]*")
 _WIRE_KEYS: Final = frozenset({"p", "u", "j"})
 #: How many of the latest page infos a trail keeps (16-byte digests each).
 RECENT_KEPT: Final = 128
-_DEFAULT_PORTS: Final = {"http": 80, "https": 443}
 
 
 class PaginationError(SdkError):
@@ -119,10 +118,10 @@ def decode_token(token: str) -> PageInfo:
     {'after': 't_42'}
     """
     payload = _token_payload(token)
-    if not _is_object(payload) or not payload.keys() <= _WIRE_KEYS:
+    if not is_json_object(payload) or not payload.keys() <= _WIRE_KEYS:
         raise PaginationError(_damaged("it does not describe a page"))
     params, url, body = payload.get("p"), payload.get("u"), payload.get("j")
-    if not (_is_object_or_none(params) and _is_object_or_none(body)):
+    if not ((params is None or is_json_object(params)) and (body is None or is_json_object(body))):
         raise PaginationError(_damaged("its params or json are not JSON objects"))
     if url is not None and not isinstance(url, str):
         raise PaginationError(_damaged("its url is not a string"))
@@ -150,14 +149,6 @@ def _damaged(reason: str) -> str:
         f"This is not a continuation token sdkcore made ({reason}); pass the "
         "continuation_token of a page, unchanged."
     )
-
-
-def _is_object(value: object) -> TypeIs[dict[str, object]]:
-    return isinstance(value, dict)  # a JSON object: its keys are str
-
-
-def _is_object_or_none(value: object) -> TypeIs[dict[str, object] | None]:
-    return value is None or _is_object(value)
 
 
 def _digest(info: PageInfo) -> bytes:
@@ -196,6 +187,10 @@ class Trail:
         return Trail(recent, self.mark, self.since_mark + 1, self.span)
 
 
+#: The trail of a listing at its first page (frozen, so shared by every listing).
+FIRST_TRAIL: Final = Trail.starting_at(PageInfo())
+
+
 @dataclass(frozen=True, slots=True)
 class NextPage:
     """A page to ask for: the request to send, and its place in the listing.
@@ -220,7 +215,7 @@ def listing_start(first: FinalRequestOptions, token: str | None, *, origin: http
     token = token if token is not None else first.continuation_token
     plain = replace(first, continuation_token=None)
     if token is None:
-        return NextPage(first, plain, Trail.starting_at(PageInfo()), None)
+        return NextPage(first, plain, FIRST_TRAIL, None)
     info = decode_token(token)
     options = next_request(plain, info, origin=origin)
     options.return_mode, options.response_cls = first.return_mode, first.response_cls
@@ -259,17 +254,13 @@ def _on_origin(url: str | httpx2.URL, origin: httpx2.URL) -> httpx2.URL:
         target = httpx2.URL(url)
     except httpx2.InvalidURL as exc:
         raise PaginationError(f"The next page's URL is not a valid URL: {exc}") from None
-    if target.is_absolute_url and _origin_of(target) != _origin_of(origin):
+    if target.is_absolute_url and not same_origin(target, origin):
         raise PaginationError(
             f"The next page is on another origin ({target.scheme}://{target.host}) than the "
             f"listing ({origin.scheme}://{origin.host}); it is not fetched, so that the "
             "listing's credentials do not travel there."
         )
     return target
-
-
-def _origin_of(url: httpx2.URL) -> tuple[str, str, int | None]:
-    return url.scheme, url.host, url.port or _DEFAULT_PORTS.get(url.scheme)
 
 
 def _merged_body(body: object | None, members: Mapping[str, object] | None) -> object | None:
@@ -289,8 +280,7 @@ def describe(info: PageInfo, secrets: Secrets) -> str:
     """``info`` in words for an error message, secret query values redacted."""
     parts: list[str] = []
     if info.params:
-        shown = {k: REDACTED if k.lower() in secrets.query else v for k, v in info.params.items()}
-        parts.append(f"params {shown!r}")
+        parts.append(f"params {secrets.params(info.params)!r}")
     if info.url is not None:
         parts.append(f"url {secrets.url(info.url)!r}")
     if info.json:

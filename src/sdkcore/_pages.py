@@ -21,6 +21,7 @@ from ._constants import REQUEST_ID_HEADER
 from ._links import next_link
 from ._models import BaseModel, construct_value
 from ._page_info import (
+    FIRST_TRAIL,
     NextPage,
     PageInfo,
     PaginationError,
@@ -225,7 +226,7 @@ def bound_page(
     page = value if is_page(value) else _built(target, value)
     if page is None:
         return value
-    origin = PageOrigin(context, response, context.options, Trail.starting_at(PageInfo()))
+    origin = PageOrigin(context, response, context.options, FIRST_TRAIL)
     object.__setattr__(page, _ORIGIN, origin)
     return page
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar, get_origin, overload
 
-import httpx2
 from typing_extensions import TypeIs
 
 from ._body import aread_bounded, body_limit, map_transport_errors, read_bounded, unwound
@@ -27,6 +26,8 @@ from ._typing import extract_type_arg
 if TYPE_CHECKING:
     import datetime
     from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+
+    import httpx2
 
 __all__ = [
     "APIResponse",
@@ -225,9 +226,9 @@ class BaseAPIResponse(Generic[R]):
         return value
 
     def _check_not_consumed(self) -> None:
-        # Iterated through our iterators or through ``http_response`` directly.
-        consumed = self._iterated or self.http_response.is_stream_consumed
-        if consumed and not _has_content(self.http_response):
+        # For a body not read yet: iterated through our iterators or through
+        # ``http_response`` directly.
+        if self._iterated or self.http_response.is_stream_consumed:
             raise StreamAlreadyConsumed(_CONSUMED_MESSAGE)
 
 
@@ -246,14 +247,6 @@ def _chunk_type_or(stream_cls: Any, default: Any) -> Any:
         return extract_type_arg(stream_cls, (Stream, AsyncStream), what="Stream")
     except TypeError:
         return default
-
-
-def _has_content(response: httpx2.Response) -> bool:
-    try:
-        response.content  # noqa: B018  # raises ResponseNotRead until the body is read
-    except httpx2.ResponseNotRead:
-        return False
-    return True
 
 
 class APIResponse(BaseAPIResponse[R]):

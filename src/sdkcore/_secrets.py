@@ -24,7 +24,9 @@ __all__ = [
     "DEFAULT_SECRETS",
     "Secrets",
     "redact_headers",
+    "redact_params",
     "redact_url",
+    "same_origin",
     "scrub_secrets",
     "secret_query_values",
 ]
@@ -85,6 +87,26 @@ def redact_url(
         secret_name = unquote_plus(name).lower() in lowered
         parts.append(f"{name}={REDACTED}" if equals and secret_name else part)
     return f"{base}?{'&'.join(parts)}{hash_mark}{fragment}"
+
+
+def redact_params(
+    params: Mapping[str, object], secret: Iterable[str] = DEFAULT_SECRET_QUERY_PARAMS
+) -> dict[str, object]:
+    """``params`` (query parameters by name) with the value of every secret one replaced.
+
+    >>> redact_params({"api_key": "sk-1", "limit": 2})
+    {'api_key': '<redacted>', 'limit': 2}
+    """
+    lowered = {name.lower() for name in secret}
+    return {name: REDACTED if name.lower() in lowered else value for name, value in params.items()}
+
+
+def same_origin(a: httpx2.URL, b: httpx2.URL) -> bool:
+    """Whether ``a`` and ``b`` share scheme, host and port: where credentials may go.
+
+    httpx2 leaves a scheme's default port out of ``URL.port``, so ``:443`` matches none.
+    """
+    return (a.scheme, a.host, a.port) == (b.scheme, b.host, b.port)
 
 
 def _without_userinfo(text: str, placeholder: str) -> str:
@@ -159,6 +181,10 @@ class Secrets:
     def redact_headers(self, headers: _HeaderItems) -> dict[str, str]:
         """``headers`` with secret values replaced; see ``redact_headers``."""
         return redact_headers(headers, self.headers)
+
+    def params(self, params: Mapping[str, object]) -> dict[str, object]:
+        """``params`` with secret query values replaced; see ``redact_params``."""
+        return redact_params(params, self.query)
 
     def url(self, url: object, *, userinfo: str = REDACTED) -> str:
         """``url`` with its credentials replaced; see ``redact_url``."""
